@@ -1,0 +1,11 @@
+# MFM with ResNet-50: the C5 map (2048 x 7 x 7) goes through a stride-32 linear decoder.
+model = dict(
+    type='MFM',
+    backbone=dict(
+        type='ResNet',
+        depth=50,
+        out_indices=(3, ),
+        norm_cfg=dict(type='SyncBN'),
+        zero_init_residual=False),
+    neck=dict(type='SimMIMLinearDecoder', in_channels=2048, encoder_stride=32),
+    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='masked')))

@@ -1,0 +1,43 @@
+# MFM pre-training schedule: AdamW, lr 3e-4 per 512 images (1.2e-3 at 2048), 20 warm-up
+# epochs from 2.5e-7 per 512, per-iteration cosine to 2.5e-6 per 512, grad clip 3, AMP.
+base_lr = 3e-4 * 2048 / 512
+max_epochs = 300
+warmup_epochs = 20
+
+optim_wrapper = dict(
+    type='AmpOptimWrapper',
+    loss_scale='dynamic',
+    optimizer=dict(
+        type='AdamW', lr=base_lr, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.05),
+    clip_grad=dict(max_norm=3.0),
+    paramwise_cfg=dict(
+        norm_decay_mult=0.0,
+        bias_decay_mult=0.0,
+        flat_decay_mult=0.0,
+        custom_keys={
+            'pos_embed': dict(decay_mult=0.0),
+            'cls_token': dict(decay_mult=0.0),
+        }))
+
+param_scheduler = [
+    dict(
+        type='LinearLR',
+        start_factor=2.5e-7 / 3e-4,
+        by_epoch=True,
+        begin=0,
+        end=warmup_epochs,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min_ratio=2.5e-6 / 3e-4,
+        by_epoch=True,
+        begin=warmup_epochs,
+        end=max_epochs,
+        T_max=max_epochs - warmup_epochs,
+        convert_to_iter_based=True),
+]
+
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
+
+# `--auto-scale-lr` rescales the lr linearly for another total batch size.
+auto_scale_lr = dict(base_batch_size=2048)

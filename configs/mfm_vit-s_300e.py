@@ -1,0 +1,6 @@
+# MFM ViT-S/16 (384 dims, 12 layers, 6 heads), 300 epochs, 8 GPUs x 256 images, AMP.
+_base_ = 'mfm_vit-b_300e.py'
+
+model = dict(
+    backbone=dict(arch='deit-small'),
+    neck=dict(in_channels=384))

@@ -1,0 +1,122 @@
+"""Stack compatibility: the only place where ``mfm_mm`` adapts its dependencies.
+
+Each fix below is active only when the condition it fixes is present, so on a GPU machine
+with the OpenMMLab wheels (CUDA torch/torchvision, full mmcv) this module changes nothing:
+
+1. ``torchvision`` from PyPI is a CUDA build; beside a CPU-only torch its import dies with
+   ``operator torchvision::nms does not exist``. Declaring the two op schemas first lets its
+   pure-Python parts (transforms) import; its compiled ops stay unavailable.
+2. ``mmcv-lite`` has no ``mmcv._ext``; mmseg imports ``mmcv.ops`` unguarded. A stand-in
+   ``mmcv.ops`` exposes the pure-Python ``point_sample`` and fails clearly for compiled ops.
+3. mmengine's ``init_dist`` calls ``torch.cuda.set_device`` unconditionally, which raises on a
+   CPU-only torch. Without CUDA it becomes a no-op (nothing to select).
+4. torch >= 2.6 loads checkpoints with ``weights_only=True``; mmengine's own checkpoints carry
+   its ``HistoryBuffer`` and numpy arrays. Those classes (data only, no code) are allow-listed,
+   so resuming works while every ``torch.load`` stays in safe mode.
+"""
+import importlib
+import importlib.util
+import os
+import sys
+import types
+from typing import List
+
+import torch
+
+_TV_LIBRARY = None  # a torch.library.Library is unregistered when garbage-collected
+APPLIED: List[str] = []  # names of the fixes this process needed, for logs and tests
+_DONE = False
+
+
+def _torchvision_needs_schemas() -> bool:
+    try:
+        import torchvision  # noqa: F401
+    except RuntimeError as err:
+        if 'torchvision::' in str(err) and 'does not exist' in str(err):
+            for name in [m for m in sys.modules if m.split('.')[0] == 'torchvision']:
+                del sys.modules[name]
+            return True
+        raise
+    return False
+
+
+def patch_torchvision() -> None:
+    """Lets a CUDA-built torchvision import beside a CPU-only torch."""
+    global _TV_LIBRARY
+    if _TV_LIBRARY is not None or not _torchvision_needs_schemas():
+        return
+    _TV_LIBRARY = torch.library.Library('torchvision', 'DEF')
+    for name in ('nms', 'qnms'):
+        _TV_LIBRARY.define(
+            f'{name}(Tensor dets, Tensor scores, float iou_threshold) -> Tensor')
+    importlib.import_module('torchvision')
+    APPLIED.append('torchvision-cpu-schemas')
+
+
+def patch_mmcv_ops() -> None:
+    """Installs a pure-Python ``mmcv.ops`` when mmcv's compiled ops are absent."""
+    if 'mmcv.ops' in sys.modules or importlib.util.find_spec('mmcv') is None:
+        return
+    if importlib.util.find_spec('mmcv._ext') is not None:
+        return
+    import mmcv
+    ops_dir = os.path.join(os.path.dirname(mmcv.__file__), 'ops')
+    ops = types.ModuleType('mmcv.ops')
+    ops.__path__ = [ops_dir]  # submodules still resolve to mmcv's own files
+    ops.__file__ = os.path.join(ops_dir, '__init__.py')
+    sys.modules['mmcv.ops'] = ops
+    mmcv.ops = ops
+    point_sample = importlib.import_module('mmcv.ops.point_sample')
+    ops.point_sample = point_sample.point_sample
+    ops.bilinear_grid_sample = point_sample.bilinear_grid_sample
+
+    def missing_op(name: str):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        # ModuleNotFoundError: mmseg guards its optional ops with exactly this exception.
+        raise ModuleNotFoundError(
+            f'mmcv.ops.{name} needs the compiled mmcv (mmcv-lite is installed); '
+            'install the full mmcv==2.1.0 to use it')
+
+    def sigmoid_focal_loss(*args, **kwargs):
+        missing_op('sigmoid_focal_loss')
+
+    ops.sigmoid_focal_loss = sigmoid_focal_loss
+    ops.__getattr__ = missing_op
+    APPLIED.append('mmcv-lite-ops')
+
+
+def patch_cuda_set_device() -> None:
+    """Makes ``torch.cuda.set_device`` a no-op on machines without CUDA."""
+    if torch.cuda.is_available() or getattr(torch.cuda.set_device, '_mfm_mm', False):
+        return
+
+    def set_device(device) -> None:
+        """No CUDA device: nothing to select (``mfm_mm.compat``)."""
+
+    set_device._mfm_mm = True
+    torch.cuda.set_device = set_device
+    APPLIED.append('cpu-set-device')
+
+
+def allow_mmengine_checkpoints() -> None:
+    """Allow-lists the data classes mmengine stores in its checkpoints for safe loading."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    safe = [HistoryBuffer, np.ndarray, np.dtype, np._core.multiarray._reconstruct,
+            np._core.multiarray.scalar]
+    safe += [type(np.dtype(code)) for code in 'bBhHiIlLqQefdgFD?']
+    torch.serialization.add_safe_globals(safe)
+    APPLIED.append('mmengine-checkpoint-allowlist')
+
+
+def apply() -> None:
+    """Applies every fix this machine needs (idempotent)."""
+    global _DONE
+    if _DONE:
+        return
+    _DONE = True
+    patch_torchvision()
+    patch_cuda_set_device()
+    allow_mmengine_checkpoints()
+    patch_mmcv_ops()

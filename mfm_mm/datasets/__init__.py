@@ -1,0 +1,3 @@
+from .transforms import FrequencyMaskGenerator
+
+__all__ = ['FrequencyMaskGenerator']

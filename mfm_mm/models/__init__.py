@@ -1,0 +1,5 @@
+from .algorithms import MFM
+from .heads import MFMHead
+from .losses import FrequencyLoss
+
+__all__ = ['MFM', 'MFMHead', 'FrequencyLoss']

@@ -1,0 +1,3 @@
+from .mfm import MFM
+
+__all__ = ['MFM']

@@ -1,0 +1,3 @@
+from .mfm_head import MFMHead
+
+__all__ = ['MFMHead']
