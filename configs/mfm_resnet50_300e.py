@@ -4,15 +4,9 @@ _base_ = [
     '_base_/models/mfm_resnet50.py',
     '_base_/datasets/imagenet_bs256_mfm_224.py',
     '_base_/schedules/mfm_adamw_coslr-300e_bs2048.py',
-    'mmpretrain::_base_/default_runtime.py',
+    '_base_/mfm_runtime.py',
 ]
 
 train_pipeline = _base_.train_pipeline
 train_pipeline[3]['low_pass_prob'] = 0.3
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3))
-
-randomness = dict(seed=0, diff_rank_seed=True)

@@ -3,6 +3,7 @@ import math
 from typing import Optional, Tuple, Union
 
 import numpy as np
+import torch
 from mmcv.transforms import BaseTransform
 from mmpretrain.registry import TRANSFORMS
 
@@ -39,11 +40,11 @@ class FrequencyMaskGenerator(BaseTransform):
     With probability ``low_pass_prob`` the mask keeps the disc of ``radius`` around DC
     (low-pass: high frequencies are removed); otherwise it keeps the complement (high-pass:
     the disc, DC included, is removed). Both masks are computed once at construction, so a
-    call only draws a Bernoulli sample.
+    call only draws a Bernoulli sample and returns one of the two (read-only) tensors.
 
     Required keys: none. Added keys:
 
-    - ``freq_mask`` (np.ndarray, bool, ``(H, W)``): True where the frequency is **kept**, on
+    - ``freq_mask`` (torch.BoolTensor, ``(H, W)``): True where the frequency is **kept**, on
       the fftshift-ed spectrum (DC at ``(H // 2, W // 2)``).
 
     Args:
@@ -79,7 +80,7 @@ class FrequencyMaskGenerator(BaseTransform):
         self.radius = radius
         self.band_outer = band_outer
         self.low_pass_prob = low_pass_prob
-        self.low_pass = disc_keep_mask(size, radius, band_outer)
+        self.low_pass = torch.from_numpy(disc_keep_mask(size, radius, band_outer))
         self.high_pass = ~self.low_pass
 
     def transform(self, results: dict) -> dict:

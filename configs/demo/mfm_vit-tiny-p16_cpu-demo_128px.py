@@ -1,0 +1,36 @@
+# CPU demo of the ViT recipe (`make demo`): a 6-layer ViT-Tiny/16 at 128 px on crops of the
+# photos bundled with scikit-image / scikit-learn / matplotlib, written by tools/demo.py in
+# the ImageNet layout. Same algorithm, transform, head, loss and schedule shape as
+# mfm_vit-s_300e.py; only the sizes change (radius 16 at 224 -> 9 at 128) and the lr is
+# raised for a 16-image batch.
+_base_ = '../mfm_vit-s_300e.py'
+
+img_size = 128
+model = dict(
+    backbone=dict(
+        arch=dict(
+            _delete_=True, embed_dims=192, num_layers=6, num_heads=3,
+            feedforward_channels=768),
+        img_size=img_size),
+    neck=dict(in_channels=192))
+
+train_pipeline = _base_.train_pipeline
+train_pipeline[1]['scale'] = img_size
+train_pipeline[3].update(input_size=img_size, radius=9)
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    dataset=dict(data_root='data/demo_imagenet/', pipeline=train_pipeline))
+
+max_epochs = 50
+optim_wrapper = dict(optimizer=dict(lr=1e-3))
+param_scheduler = _base_.param_scheduler
+param_scheduler[0]['end'] = 5
+param_scheduler[1].update(begin=5, end=max_epochs, T_max=max_epochs - 5)
+train_cfg = dict(max_epochs=max_epochs)
+
+default_hooks = dict(
+    logger=dict(interval=12),
+    checkpoint=dict(interval=10, max_keep_ckpts=1))
+custom_hooks = [dict(type='MFMVisualizationHook', interval=max_epochs, num_images=4)]

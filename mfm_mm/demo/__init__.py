@@ -1,0 +1,3 @@
+from .corpus import bundled_photos, write_imagenet_folder
+
+__all__ = ['bundled_photos', 'write_imagenet_folder']

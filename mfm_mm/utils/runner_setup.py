@@ -1,0 +1,51 @@
+"""Config loading and runner construction shared by ``tools/train.py`` and ``tools/test.py``."""
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from .cpu_fallback import adapt_to_cpu
+
+
+def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
+                cfg_options: Optional[dict] = None) -> Config:
+    """Loads a config the way OpenMMLab tools do.
+
+    Args:
+        path: Config file.
+        launcher: ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
+        work_dir: ``--work-dir``; otherwise the config's, else ``work_dirs/<config name>``.
+        cfg_options: ``--cfg-options`` overrides.
+
+    Returns:
+        The config.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path}')
+    cfg = Config.fromfile(path)
+    cfg.launcher = launcher
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(path))[0])
+    return cfg
+
+
+def build_runner(cfg: Config) -> Runner:
+    """Builds the runner, switching GPU-only settings first when there is no CUDA.
+
+    Args:
+        cfg: The full config (changed in place by the CPU fallback).
+
+    Returns:
+        The runner; every CPU switch is written to its log.
+    """
+    notes = adapt_to_cpu(cfg, distributed=cfg.get('launcher', 'none') != 'none')
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    for note in notes:
+        runner.logger.info(f'No CUDA device, CPU fallback: {note}')
+    return runner

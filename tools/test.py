@@ -1,0 +1,48 @@
+"""Evaluate a checkpoint with mmengine's Runner (mmpretrain's flags; imports ``mfm_mm``)."""
+import argparse
+import os
+
+from mmengine.config import DictAction
+
+import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
+from mfm_mm.utils import build_runner, load_config
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Evaluate a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save the evaluation results')
+    parser.add_argument('--out', help='dump the predictions to this pickle file')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. key=value')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args.config, args.launcher, args.work_dir, args.cfg_options)
+    missing = [key for key in ('test_dataloader', 'test_cfg', 'test_evaluator')
+               if cfg.get(key) is None]
+    if missing:
+        raise SystemExit(f'{args.config} has no {", ".join(missing)}: pre-training configs '
+                         'cannot be tested; use a fine-tuning or evaluation config')
+    if not os.path.isfile(args.checkpoint):
+        raise SystemExit(f'checkpoint not found: {args.checkpoint}')
+    cfg.load_from = args.checkpoint
+    if args.out:
+        evaluators = cfg.test_evaluator
+        if isinstance(evaluators, dict):
+            evaluators = [evaluators]
+        cfg.test_evaluator = list(evaluators) + [dict(type='DumpResults', out_file_path=args.out)]
+    runner = build_runner(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()
