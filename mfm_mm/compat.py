@@ -11,8 +11,11 @@ with the OpenMMLab wheels (CUDA torch/torchvision, full mmcv) this module change
 3. mmengine's ``init_dist`` calls ``torch.cuda.set_device`` unconditionally, which raises on a
    CPU-only torch. Without CUDA it becomes a no-op (nothing to select).
 4. torch >= 2.6 loads checkpoints with ``weights_only=True``; mmengine's own checkpoints carry
-   its ``HistoryBuffer`` and numpy arrays. Those classes (data only, no code) are allow-listed,
-   so resuming works while every ``torch.load`` stays in safe mode.
+   its ``HistoryBuffer`` and numpy arrays. Those classes (data only, no code) are allow-listed
+   for every load. A ``HistoryBuffer`` also pickles its statistics methods through
+   ``getattr``, which cannot be allowed in general; :func:`trust_resumed_checkpoint` allows it
+   only while a runner resumes its own training state (``--resume``), never for ``load_from``,
+   ``init_cfg`` or any other weights.
 """
 import importlib
 import importlib.util
@@ -108,6 +111,26 @@ def allow_mmengine_checkpoints() -> None:
     safe += [type(np.dtype(code)) for code in 'bBhHiIlLqQefdgFD?']
     torch.serialization.add_safe_globals(safe)
     APPLIED.append('mmengine-checkpoint-allowlist')
+
+
+def trust_resumed_checkpoint(runner) -> None:
+    """Lets ``runner`` resume an mmengine checkpoint (which pickles ``getattr``) safely.
+
+    Only ``runner.load_or_resume`` is wrapped, and only when the run resumes: loading
+    pre-trained weights keeps the plain allow-list.
+
+    Args:
+        runner: An mmengine ``Runner`` built from a config.
+    """
+    if not runner._resume:
+        return
+    load_or_resume = runner.load_or_resume
+
+    def resume_with_getattr() -> None:
+        with torch.serialization.safe_globals([getattr]):
+            load_or_resume()
+
+    runner.load_or_resume = resume_with_getattr
 
 
 def apply() -> None:

@@ -6,6 +6,7 @@ from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from ..compat import trust_resumed_checkpoint
 from .cpu_fallback import adapt_to_cpu
 
 
@@ -38,6 +39,9 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
 def build_runner(cfg: Config) -> Runner:
     """Builds the runner, switching GPU-only settings first when there is no CUDA.
 
+    A resuming runner may unpickle mmengine's training state (see
+    :func:`mfm_mm.compat.trust_resumed_checkpoint`); all other loads stay weights-only.
+
     Args:
         cfg: The full config (changed in place by the CPU fallback).
 
@@ -48,4 +52,5 @@ def build_runner(cfg: Config) -> Runner:
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     for note in notes:
         runner.logger.info(f'No CUDA device, CPU fallback: {note}')
+    trust_resumed_checkpoint(runner)
     return runner

@@ -9,8 +9,13 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.model import is_model_wrapper  # noqa: E402
 
+from ..models.utils import frequency_filter  # noqa: E402
+
 COLUMNS = ('image', 'log-magnitude spectrum', 'kept frequencies', 'corrupted input',
            'reconstruction')
+# The loss only scores the removed frequencies, so the reconstruction panel shows the input's
+# kept frequencies plus the predicted removed ones (the raw decoder output is unconstrained
+# on the kept frequencies).
 
 
 def _to_unit(images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> np.ndarray:
@@ -37,7 +42,8 @@ def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray
     try:
         data = model.data_preprocessor(data_batch, False)
         inputs, samples = data['inputs'], data['data_samples']
-        corrupted, reconstruction, _ = model.reconstruct(inputs, samples)
+        corrupted, reconstruction, keep = model.reconstruct(inputs, samples)
+        composite = frequency_filter(inputs, keep) + frequency_filter(reconstruction, ~keep)
     finally:
         model.train(was_training)
     mean, std = model.data_preprocessor.mean, model.data_preprocessor.std
@@ -49,7 +55,7 @@ def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray
         COLUMNS[1]: spectrum.numpy(),
         COLUMNS[2]: torch.stack([s.freq_mask for s in samples]).float().cpu().numpy(),
         COLUMNS[3]: _to_unit(corrupted, mean, std),
-        COLUMNS[4]: _to_unit(reconstruction, mean, std),
+        COLUMNS[4]: _to_unit(composite, mean, std),
     }
 
 

@@ -44,12 +44,13 @@ class MFM(BaseSelfSupervisor):
 
         Returns:
             ``(corrupted, reconstruction, keep)``: the corrupted and reconstructed normalised
-            images ``(N, C, H, W)`` and the mask in ``fft2`` layout ``(N, H, W)``.
+            images ``(N, C, H, W)`` and the bool mask in ``fft2`` layout ``(N, H, W)``.
         """
         if not getattr(self.data_preprocessor, '_enable_normalize', False):
             raise ValueError('MFM needs data_preprocessor with mean and std: the corruption '
                              'works on un-normalised images')
-        keep = to_fft_layout(torch.stack([ds.freq_mask for ds in data_samples]).to(inputs.device))
+        keep = torch.stack([ds.freq_mask for ds in data_samples]).to(inputs.device, torch.bool)
+        keep = to_fft_layout(keep)  # (N, H, W)
         corrupted = frequency_corrupt(inputs, keep, self.data_preprocessor.mean,
                                       self.data_preprocessor.std)
         latent = self.backbone(corrupted)[-1]  # (N, C', H / s, W / s)

@@ -1,0 +1,35 @@
+"""Shared fixtures: real bundled photos written in the ImageNet folder layout."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+import mfm_mm  # noqa: F401  registers the modules (and applies mfm_mm.compat)
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+@pytest.fixture(scope='session')
+def tiny_imagenet(tmp_path_factory) -> str:
+    """48 crops (4 per photo, 96 px) of the bundled photos in the ImageNet layout."""
+    from mfm_mm.demo import write_imagenet_folder
+    root = str(tmp_path_factory.mktemp('imagenet'))
+    write_imagenet_folder(root, crops_per_photo=4, size=96)
+    return root
+
+
+def run_tool(args, cwd=REPO, env=None, timeout=600) -> subprocess.CompletedProcess:
+    """Runs a command with this interpreter's environment and returns its output.
+
+    Raises ``AssertionError`` with the output tail when the command fails.
+    """
+    full_env = dict(os.environ, PYTHONUNBUFFERED='1', **(env or {}))
+    proc = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
+                          timeout=timeout)
+    assert proc.returncode == 0, f'{args} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}'
+    return proc
+
+
+PYTHON = sys.executable

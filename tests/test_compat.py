@@ -1,0 +1,90 @@
+import os
+import pickle
+
+import pytest
+import torch
+
+from mfm_mm import compat
+
+
+def test_only_needed_fixes_are_applied():
+    import mmcv
+    expected = set()
+    if not torch.cuda.is_available():
+        expected.add('cpu-set-device')
+    if not os.path.exists(os.path.join(os.path.dirname(mmcv.__file__), '_ext.so')) and \
+            not any(f.startswith('_ext') for f in os.listdir(os.path.dirname(mmcv.__file__))):
+        expected.add('mmcv-lite-ops')
+    assert expected <= set(compat.APPLIED)
+
+
+def test_torchvision_and_mmseg_import():
+    import torchvision.transforms  # noqa: F401
+    from mmseg.models.decode_heads import UPerHead  # noqa: F401
+
+
+def test_missing_compiled_op_fails_clearly():
+    import mmcv.ops
+    if 'mmcv-lite-ops' not in compat.APPLIED:
+        pytest.skip('full mmcv installed')
+    with pytest.raises(ModuleNotFoundError, match='mmcv.ops.nms_rotated needs the compiled'):
+        mmcv.ops.nms_rotated  # noqa: B018
+
+
+def test_cuda_set_device_is_a_no_op_without_cuda():
+    if torch.cuda.is_available():
+        pytest.skip('CUDA present')
+    assert torch.cuda.set_device(0) is None
+
+
+def mmengine_like_checkpoint(path) -> None:
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    buffer = HistoryBuffer()
+    buffer.update(np.float64(1.5))
+    torch.save({'message_hub': {'log_scalars': {'loss': buffer}},
+                'meta': {'seed': np.int64(3), 'arr': np.arange(3.)}}, path)
+
+
+def test_numpy_metadata_loads_in_safe_mode(tmp_path):
+    import numpy as np
+    torch.save({'meta': {'seed': np.int64(3), 'arr': np.arange(3.)}}, tmp_path / 'a.pth')
+    loaded = torch.load(tmp_path / 'a.pth', weights_only=True)
+    assert loaded['meta']['seed'] == 3 and loaded['meta']['arr'].tolist() == [0., 1., 2.]
+
+
+def test_training_state_loads_only_while_resuming(tmp_path):
+    path = tmp_path / 'epoch_1.pth'
+    mmengine_like_checkpoint(path)
+    with pytest.raises(pickle.UnpicklingError, match='getattr'):
+        torch.load(path, weights_only=True)
+
+    class FakeRunner:
+        _resume = True
+
+        def load_or_resume(self):
+            self.loaded = torch.load(path, weights_only=True)
+
+    runner = FakeRunner()
+    compat.trust_resumed_checkpoint(runner)
+    runner.load_or_resume()
+    assert runner.loaded['message_hub']['log_scalars']['loss'].current() == 1.5
+    with pytest.raises(pickle.UnpicklingError, match='getattr'):  # only inside the resume
+        torch.load(path, weights_only=True)
+    runner = FakeRunner()
+    runner._resume = False
+    compat.trust_resumed_checkpoint(runner)
+    with pytest.raises(pickle.UnpicklingError, match='getattr'):
+        runner.load_or_resume()
+
+
+class Evil:
+    def __reduce__(self):
+        return (os.system, ('echo pwned',))
+
+
+def test_pickle_carrying_code_is_refused(tmp_path):
+    path = tmp_path / 'evil.pth'
+    torch.save({'state_dict': Evil()}, path)
+    with pytest.raises(pickle.UnpicklingError, match='system'):
+        torch.load(path, weights_only=True)

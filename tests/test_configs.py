@@ -1,0 +1,65 @@
+"""Every config builds its model and its dataset pipeline on a generated dataset."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import DATASETS, MODELS
+
+from conftest import REPO
+
+CONFIGS = sorted(p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
+                 if '_base_' not in p)
+
+
+def test_the_documented_configs_exist():
+    names = {osp.relpath(p, osp.join(REPO, 'configs')) for p in CONFIGS}
+    assert {'mfm_vit-b_800e.py', 'mfm_vit-b_300e.py', 'mfm_vit-s_300e.py',
+            'mfm_resnet50_300e.py'} <= names
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, REPO))
+def test_config_builds_model_and_pipeline(path, tiny_imagenet):
+    cfg = Config.fromfile(path)
+    init_default_scope(cfg.default_scope)
+    model = MODELS.build(cfg.model)
+    dataset_cfg = cfg.train_dataloader.dataset
+    dataset_cfg.data_root = tiny_imagenet
+    dataset = DATASETS.build(dataset_cfg)
+    assert len(dataset) == 48
+    item = dataset[0]
+    size = cfg.train_pipeline[1]['scale']
+    assert item['inputs'].shape == (3, size, size)
+    assert item['data_samples'].freq_mask.shape == (size, size)
+    with torch.no_grad():
+        feats = model.extract_feat(torch.zeros(1, 3, size, size))
+        assert model.neck(feats[-1]).shape == (1, 3, size, size)
+
+
+@pytest.mark.parametrize('name, millions', [('mfm_vit-b_800e.py', 85.8),
+                                            ('mfm_vit-s_300e.py', 21.7),
+                                            ('mfm_resnet50_300e.py', 23.5)])
+def test_backbone_sizes(name, millions):
+    cfg = Config.fromfile(osp.join(REPO, 'configs', name))
+    init_default_scope('mmpretrain')
+    backbone = MODELS.build(cfg.model.backbone)
+    assert sum(p.numel() for p in backbone.parameters()) / 1e6 == pytest.approx(millions, abs=0.1)
+
+
+def test_flagship_recipe():
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'mfm_vit-b_800e.py'))
+    assert cfg.train_dataloader.batch_size * 8 == cfg.auto_scale_lr.base_batch_size == 2048
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.optimizer.lr == pytest.approx(1.2e-3)
+    assert cfg.optim_wrapper.optimizer.betas == (0.9, 0.95)
+    assert cfg.optim_wrapper.clip_grad.max_norm == 3.0
+    warmup, cosine = cfg.param_scheduler
+    assert warmup.end == cosine.begin == 20 and cosine.end == cfg.train_cfg.max_epochs == 800
+    assert warmup.start_factor * 1.2e-3 == pytest.approx(2.5e-7 * 4)
+    assert cosine.eta_min_ratio * 1.2e-3 == pytest.approx(2.5e-6 * 4)
+    assert cfg.train_dataloader.dataset.data_root == 'data/imagenet/'
+    resnet = Config.fromfile(osp.join(REPO, 'configs', 'mfm_resnet50_300e.py'))
+    assert resnet.train_dataloader.dataset.pipeline[3].low_pass_prob == 0.3
+    assert cfg.train_dataloader.dataset.pipeline[3].low_pass_prob == 0.5

@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+import torch
+
+from mfm_mm.datasets.transforms import disc_keep_mask
+from mfm_mm.models.utils import frequency_corrupt, frequency_filter, to_fft_layout
+
+MEAN = torch.tensor([123.675, 116.28, 103.53]).view(3, 1, 1)
+STD = torch.tensor([58.395, 57.12, 57.375]).view(3, 1, 1)
+
+
+@pytest.fixture
+def photo() -> torch.Tensor:
+    """Two 64 x 64 crops of a real photo in [0, 1], (2, 3, 64, 64)."""
+    from skimage import data
+    img = torch.from_numpy(data.astronaut()[::4, ::4][:64, 32:96].copy()).float() / 255.
+    img = img.permute(2, 0, 1)
+    return torch.stack([img, img.flip(-1)])
+
+
+def keep_masks(size=64, radius=6):
+    low = torch.from_numpy(disc_keep_mask((size, size), radius))
+    return low, ~low
+
+
+def test_matches_spec_formula_with_shifted_spectrum(photo):
+    low, _ = keep_masks()
+    spec = np.fft.fftshift(np.fft.fft2(photo.numpy()), axes=(-2, -1)) * low.numpy()
+    reference = np.fft.ifft2(np.fft.ifftshift(spec, axes=(-2, -1))).real
+    keep = to_fft_layout(torch.stack([low, low]))
+    np.testing.assert_allclose(frequency_filter(photo, keep).numpy(), reference, atol=1e-5)
+
+
+def test_low_and_high_pass_add_back_to_the_image(photo):
+    low, high = keep_masks()
+    low_part = frequency_filter(photo, to_fft_layout(torch.stack([low, low])))
+    high_part = frequency_filter(photo, to_fft_layout(torch.stack([high, high])))
+    torch.testing.assert_close(low_part + high_part, photo, atol=1e-5, rtol=0)
+    assert low_part.abs().sum() > 0 and high_part.abs().sum() > 0
+
+
+def test_all_ones_mask_is_identity(photo):
+    normalised = (photo * 255. - MEAN) / STD
+    keep = torch.ones(2, 64, 64, dtype=torch.bool)
+    torch.testing.assert_close(frequency_corrupt(normalised, keep, MEAN, STD), normalised,
+                               atol=1e-4, rtol=0)
+
+
+def test_output_in_valid_range_and_changed(photo):
+    normalised = (photo * 255. - MEAN) / STD
+    low, high = keep_masks()
+    keep = to_fft_layout(torch.stack([low, high]))
+    out = frequency_corrupt(normalised, keep, MEAN, STD)
+    unit = (out * STD + MEAN) / 255.
+    assert unit.min() >= -1e-6 and unit.max() <= 1 + 1e-6
+    assert (out - normalised).abs().mean() > 0.1
+    high_only = frequency_filter(photo[1:], keep[1:])
+    assert high_only.min() < 0  # clamping is needed: the high-pass image has no DC
+
+
+def test_mask_of_wrong_size_names_input_size(photo):
+    with pytest.raises(ValueError, match='input_size'):
+        frequency_filter(photo, torch.ones(2, 32, 32))

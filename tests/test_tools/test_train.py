@@ -1,0 +1,118 @@
+"""End to end through tools/: real photos, mmengine's Runner, checkpoints and resume."""
+import glob
+import json
+import os.path as osp
+import socket
+
+import pytest
+import torch
+
+from conftest import PYTHON, REPO, run_tool
+
+DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
+RESNET = osp.join(REPO, 'configs', 'mfm_resnet50_300e.py')
+
+
+def small_run_options(data_root: str, epochs: int, size: int = 64) -> list:
+    """``--cfg-options`` that shrink a real config: 64 px, batch 8, one warm-up epoch."""
+    return [
+        f'train_dataloader.dataset.data_root={data_root}',
+        'train_dataloader.batch_size=8', 'train_dataloader.num_workers=2',
+        f'train_dataloader.dataset.pipeline.1.scale={size}',
+        f'train_dataloader.dataset.pipeline.3.input_size={size}',
+        f'train_dataloader.dataset.pipeline.3.radius={size // 16}',
+        f'model.backbone.img_size={size}', f'train_cfg.max_epochs={epochs}',
+        'param_scheduler.0.end=1', 'param_scheduler.1.begin=1',
+        'default_hooks.logger.interval=1', 'randomness.seed=0',
+    ]
+
+
+def logged_losses(work_dir: str) -> list:
+    """Per-iteration ``(iter, loss)`` of every run in ``work_dir``, in order."""
+    rows = []
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            rows += [json.loads(line) for line in f]
+    return [(row['iter'], row['loss']) for row in rows if 'loss' in row]
+
+
+def assert_loss_goes_down(losses: list, per_epoch: int = 6) -> None:
+    """The last epoch's mean loss is clearly below the first epoch's.
+
+    Epoch means, because single MFM losses swing with the low/high-pass mix of a batch.
+    """
+    values = [loss for _, loss in losses]
+    first, last = sum(values[:per_epoch]) / per_epoch, sum(values[-per_epoch:]) / per_epoch
+    assert last < 0.85 * first, f'loss did not go down: {values}'
+
+
+@pytest.mark.slow
+def test_vit_pretrains_checkpoints_and_resumes(tiny_imagenet, tmp_path):
+    work_dir = str(tmp_path / 'vit')
+    options = small_run_options(tiny_imagenet, epochs=6)
+    out = run_tool([PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir,
+                    '--cfg-options', *options])
+    losses = logged_losses(work_dir)
+    assert [it for it, _ in losses] == list(range(1, 37))  # 48 photos / 8 x 6 epochs
+    assert_loss_goes_down(losses)
+    assert 'CPU fallback: optim_wrapper: AmpOptimWrapper -> OptimWrapper' in out.stdout
+    with torch.serialization.safe_globals([getattr]):  # mmengine's HistoryBuffer state
+        checkpoint = torch.load(osp.join(work_dir, 'epoch_6.pth'), weights_only=True)
+    assert checkpoint['meta']['iter'] == 36
+    assert 'backbone.pos_embed' in checkpoint['state_dict']
+    assert glob.glob(osp.join(work_dir, 'mfm_vis', 'epoch_6.png'))
+
+    options[options.index('train_cfg.max_epochs=6')] = 'train_cfg.max_epochs=8'
+    out = run_tool([PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, '--resume',
+                    '--cfg-options', *options])
+    assert 'resumed epoch: 6, iter: 36' in out.stdout
+    assert [it for it, _ in logged_losses(work_dir)] == list(range(1, 49))
+    with torch.serialization.safe_globals([getattr]):
+        assert torch.load(osp.join(work_dir, 'epoch_8.pth'))['meta']['iter'] == 48
+
+
+@pytest.mark.slow
+def test_resnet_pretrains(tiny_imagenet, tmp_path):
+    work_dir = str(tmp_path / 'resnet')
+    options = small_run_options(tiny_imagenet, epochs=6) + [
+        'model.backbone.depth=18', 'model.neck.in_channels=512']
+    options.remove('model.backbone.img_size=64')
+    out = run_tool([PYTHON, 'tools/train.py', RESNET, '--work-dir', work_dir,
+                    '--cfg-options', *options])
+    assert 'SyncBN -> BN' in out.stdout
+    assert_loss_goes_down(logged_losses(work_dir))
+    assert osp.isfile(osp.join(work_dir, 'epoch_6.pth'))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_dist_train_two_cpu_processes(tiny_imagenet, tmp_path):
+    work_dir = str(tmp_path / 'dist')
+    options = small_run_options(tiny_imagenet, epochs=2)
+    out = run_tool(['bash', 'tools/dist_train.sh', DEMO, '2', '--work-dir', work_dir,
+                    '--cfg-options', *options],
+                   env={'PYTHON': PYTHON, 'PORT': str(free_port()), 'OMP_NUM_THREADS': '1'})
+    log = out.stdout + out.stderr
+    assert 'env_cfg.dist_cfg.backend: nccl -> gloo' in log
+    assert 'MMDistributedDataParallel(device_ids=None)' in log
+    losses = logged_losses(work_dir)
+    assert [it for it, _ in losses] == list(range(1, 7))  # 48 / (2 x 8) x 2 epochs
+    assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
+
+
+def test_test_tool_refuses_a_pretraining_config(tmp_path):
+    import subprocess
+    proc = subprocess.run([PYTHON, 'tools/test.py', DEMO, str(tmp_path / 'x.pth')], cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert 'has no test_dataloader' in proc.stderr and 'Traceback' not in proc.stderr
+
+
+def test_readme_documents_the_flagship_command():
+    readme = open(osp.join(REPO, 'README.md')).read()
+    assert 'tools/dist_train.sh configs/mfm_vit-b_800e.py 8' in readme

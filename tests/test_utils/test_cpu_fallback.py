@@ -1,0 +1,46 @@
+import os.path as osp
+
+import torch
+from mmengine.config import Config
+
+from conftest import REPO
+from mfm_mm.utils import adapt_to_cpu, load_config
+
+
+def resnet_cfg() -> Config:
+    return Config.fromfile(osp.join(REPO, 'configs', 'mfm_resnet50_300e.py'))
+
+
+def test_switches_gpu_only_settings_without_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    cfg = resnet_cfg()
+    notes = adapt_to_cpu(cfg, distributed=True)
+    assert cfg.optim_wrapper.type == 'OptimWrapper' and 'loss_scale' not in cfg.optim_wrapper
+    assert cfg.env_cfg.dist_cfg.backend == 'gloo'
+    assert cfg.model.backbone.norm_cfg.type == 'BN'
+    assert cfg.model_wrapper_cfg == dict(type='MMDistributedDataParallel', device_ids=None,
+                                         find_unused_parameters=False)
+    assert cfg.train_dataloader.pin_memory is False
+    assert len(notes) == 5 and any('SyncBN -> BN' in n for n in notes)
+
+
+def test_single_process_keeps_default_wrapper(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    cfg = resnet_cfg()
+    adapt_to_cpu(cfg, distributed=False)
+    assert cfg.get('model_wrapper_cfg') is None
+
+
+def test_changes_nothing_with_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    cfg = resnet_cfg()
+    before = cfg.to_dict()
+    assert adapt_to_cpu(cfg, distributed=True) == []
+    assert cfg.to_dict() == before
+
+
+def test_load_config_work_dir_precedence(tmp_path):
+    path = osp.join(REPO, 'configs', 'mfm_vit-s_300e.py')
+    assert load_config(path).work_dir == './work_dirs/mfm_vit-s_300e'
+    cfg = load_config(path, work_dir=str(tmp_path), cfg_options={'train_cfg.max_epochs': 2})
+    assert cfg.work_dir == str(tmp_path) and cfg.train_cfg.max_epochs == 2
