@@ -8,3 +8,7 @@ default_hooks = dict(
 custom_hooks = [dict(type='MFMVisualizationHook', interval=10, num_images=4)]
 
 randomness = dict(seed=0, diff_rank_seed=True)
+
+# torch.compile of the train step (mmengine), off by default. `compile=True` uses inductor;
+# the FFTs stay eager kernels there (inductor has no complex codegen).
+compile = False

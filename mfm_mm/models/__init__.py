@@ -1,5 +1,5 @@
-from .algorithms import MFM
+from .algorithms import MFM, ConMIM
 from .heads import MFMHead
-from .losses import FrequencyLoss
+from .losses import FrequencyLoss, PatchInfoNCELoss
 
-__all__ = ['MFM', 'MFMHead', 'FrequencyLoss']
+__all__ = ['MFM', 'MFMHead', 'FrequencyLoss', 'ConMIM', 'PatchInfoNCELoss']

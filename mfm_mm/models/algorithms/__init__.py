@@ -1,3 +1,4 @@
+from .conmim import ConMIM
 from .mfm import MFM
 
-__all__ = ['MFM']
+__all__ = ['MFM', 'ConMIM']

@@ -1,3 +1,4 @@
 from .frequency_loss import FrequencyLoss
+from .patch_infonce_loss import PatchInfoNCELoss
 
-__all__ = ['FrequencyLoss']
+__all__ = ['FrequencyLoss', 'PatchInfoNCELoss']

@@ -5,6 +5,8 @@ import torch
 import torch.nn as nn
 from mmpretrain.registry import MODELS
 
+from ..utils.frequency import half_spectrum, hermitian_weights
+
 MODES = ('masked', 'all')
 
 
@@ -17,6 +19,11 @@ class FrequencyLoss(nn.Module):
     batch and divided by the channel count; ``mode='all'`` (restoration pretexts) averages over
     every bin. The optional focal weight ``w = |F(pred) - F(target)| ** alpha``, scaled to
     ``[0, 1]`` per image and channel (and optionally log-compressed), is a constant factor.
+
+    The spectrum of the real difference is Hermitian, so the loss is computed on the half
+    spectrum (``rfft2``) with :func:`hermitian_weights`; this equals the full-spectrum loss for
+    point-symmetric masks (all of ``FrequencyMaskGenerator``'s). FFTs run in float32, also
+    under autocast.
 
     Args:
         mode: ``'masked'`` or ``'all'``. Defaults to ``'masked'``.
@@ -72,16 +79,19 @@ class FrequencyLoss(nn.Module):
         Returns:
             The scalar loss (float32).
         """
-        diff = torch.fft.fft2(pred.float() - target.float(), norm='ortho')  # (N, C, H, W)
-        distance = torch.sqrt(diff.real**2 + diff.imag**2 + 1e-12)
-        per_bin = distance**self.gamma
-        if self.focal:
-            per_bin = per_bin * self.focal_weight(distance)
-        if self.mode == 'all':
-            return self.loss_weight * per_bin.mean()
-        if keep is None:
+        if self.mode == 'masked' and keep is None:
             raise ValueError("FrequencyLoss(mode='masked') needs the frequency mask `keep`")
-        removed = 1. - keep.to(per_bin.dtype)  # (N, H, W)
-        total = (per_bin * removed[:, None]).sum()
-        count = removed.sum().clamp_min(1.) * pred.shape[1]
-        return self.loss_weight * total / count
+        n, c, h, w = pred.shape
+        with torch.autocast(device_type=pred.device.type, enabled=False):
+            diff = torch.fft.rfft2(pred.float() - target.float(), norm='ortho')  # (N, C, H, W//2+1)
+            distance = torch.sqrt(diff.real**2 + diff.imag**2 + 1e-12)
+            per_bin = distance**self.gamma
+            if self.focal:
+                per_bin = per_bin * self.focal_weight(distance)
+            per_bin = per_bin * hermitian_weights(w, pred.device)
+            if self.mode == 'all':
+                return self.loss_weight * per_bin.sum() / (n * c * h * w)
+            removed = 1. - half_spectrum(keep).to(per_bin.dtype)  # (N, H, W // 2 + 1)
+            total = (per_bin * removed[:, None]).sum()
+            count = (removed * hermitian_weights(w, pred.device)).sum().clamp_min(1.) * c
+            return self.loss_weight * total / count

@@ -107,3 +107,30 @@ def test_needs_a_normalising_preprocessor():
     data = model.data_preprocessor(photo_batch(32), True)
     with pytest.raises(ValueError, match='mean and std'):
         model(**data, mode='loss')
+
+
+def test_torch_compile_gives_the_same_loss_and_gradients():
+    torch.manual_seed(0)
+    model = MODELS.build(TINY_VIT)
+    data = model.data_preprocessor(photo_batch(32), True)
+    eager = model(**data, mode='loss')['loss']
+    eager.backward()
+    grad = model.neck.decoder[0].weight.grad.clone()
+    model.zero_grad()
+    compiled = torch.compile(model, backend='aot_eager')(**data, mode='loss')['loss']
+    compiled.backward()
+    assert compiled.item() == pytest.approx(eager.item(), rel=1e-5)
+    torch.testing.assert_close(model.neck.decoder[0].weight.grad, grad, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
+def test_autocast_step_keeps_ffts_in_float32(dtype):
+    torch.manual_seed(0)
+    model = MODELS.build(TINY_VIT)
+    data = model.data_preprocessor(photo_batch(32), True)
+    reference = model(**data, mode='loss')['loss']
+    with torch.autocast('cpu', dtype=dtype):
+        corrupted, rec, keep = model.reconstruct(data['inputs'], data['data_samples'])
+        loss = model(**data, mode='loss')['loss']
+    assert corrupted.dtype == torch.float32 and loss.dtype == torch.float32
+    assert torch.isfinite(loss) and loss.item() == pytest.approx(reference.item(), rel=0.05)

@@ -2,7 +2,9 @@ import numpy as np
 import pytest
 import torch
 
+from mfm_mm.datasets.transforms import disc_keep_mask
 from mfm_mm.models.losses import FrequencyLoss
+from mfm_mm.models.utils import hermitian_weights, to_fft_layout
 
 # One image, two channels, 2 x 2. Orthonormal fft2 of the targets (pred = 0):
 # [[1, 1], [0, 0]] -> [[1, 0], [1, 0]];  [[0, 0], [0, 2]] -> [[1, -1], [-1, 1]].
@@ -22,15 +24,47 @@ def test_all_bins_loss_matches_hand_computed_value():
     assert loss.item() == pytest.approx((2 + 4) / 8, abs=1e-5)
 
 
-def test_masked_loss_pools_bins_over_the_batch():
+def full_spectrum_loss(pred, target, keep=None, focal=False):
+    """Reference: the spec's formula on the full (shifted) spectrum, in float64 numpy."""
+    diff = np.fft.fftshift(np.fft.fft2((pred - target).double().numpy(), norm='ortho'),
+                           axes=(-2, -1))
+    d = np.sqrt(diff.real**2 + diff.imag**2 + 1e-12)
+    if focal:
+        d = d * d / d.max(axis=(-2, -1), keepdims=True)
+    if keep is None:
+        return d.mean()
+    removed = 1 - keep.double().numpy()[:, None]
+    return (d * removed).sum() / (pred.shape[1] * removed.sum())
+
+
+@pytest.mark.parametrize('size', [(8, 8), (9, 7), (16, 12)])
+@pytest.mark.parametrize('focal', [False, True])
+def test_half_spectrum_loss_equals_full_spectrum_loss(size, focal):
     torch.manual_seed(0)
-    pred, target = torch.randn(2, 3, 8, 8), torch.randn(2, 3, 8, 8)
-    keep = (torch.rand(2, 8, 8) > 0.3).float()
-    d = np.abs(np.fft.fft2((pred - target).numpy(), norm='ortho'))
-    removed = 1 - keep.numpy()[:, None]
-    expected = (d * removed).sum() / (3 * removed.sum())
-    loss = FrequencyLoss(mode='masked')(pred, target, keep)
-    assert loss.item() == pytest.approx(expected, rel=1e-5)
+    h, w = size
+    pred, target = torch.randn(2, 3, h, w), torch.randn(2, 3, h, w)
+    low = torch.from_numpy(disc_keep_mask(size, 3))
+    shifted = torch.stack([low, ~low])  # a low-pass and a high-pass image
+    masked = FrequencyLoss(mode='masked', focal=focal)(pred, target, to_fft_layout(shifted))
+    assert masked.item() == pytest.approx(full_spectrum_loss(pred, target, shifted, focal),
+                                          rel=1e-5)
+    every = FrequencyLoss(mode='all', focal=focal)(pred, target)
+    assert every.item() == pytest.approx(full_spectrum_loss(pred, target, None, focal), rel=1e-5)
+
+
+@pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
+def test_loss_stays_float32_under_autocast(dtype):
+    torch.manual_seed(0)
+    pred = torch.randn(2, 3, 16, 16, requires_grad=True)
+    target = torch.randn(2, 3, 16, 16)
+    keep = to_fft_layout(torch.from_numpy(disc_keep_mask((16, 16), 4))).expand(2, 16, 16)
+    reference = FrequencyLoss()(pred, target, keep)
+    with torch.autocast('cpu', dtype=dtype):
+        loss = FrequencyLoss()(pred.to(dtype), target, keep)
+    assert loss.dtype == torch.float32
+    assert loss.item() == pytest.approx(reference.item(), rel=1e-2)  # only the input rounding
+    loss.backward()
+    assert torch.isfinite(pred.grad).all()
 
 
 def test_zero_when_prediction_equals_target():
@@ -77,3 +111,8 @@ def test_bad_mode_and_missing_mask_raise():
         FrequencyLoss(mode='sum')
     with pytest.raises(ValueError, match='keep'):
         FrequencyLoss()(PRED, TARGET)
+
+
+def test_hermitian_weights():
+    assert hermitian_weights(8).tolist() == [1., 2., 2., 2., 1.]
+    assert hermitian_weights(7).tolist() == [1., 2., 2., 2.]

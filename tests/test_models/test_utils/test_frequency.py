@@ -61,3 +61,25 @@ def test_output_in_valid_range_and_changed(photo):
 def test_mask_of_wrong_size_names_input_size(photo):
     with pytest.raises(ValueError, match='input_size'):
         frequency_filter(photo, torch.ones(2, 32, 32))
+
+
+@pytest.mark.parametrize('size', [(63, 50), (32, 48)])
+def test_half_spectrum_filter_matches_full_spectrum_on_any_size(size):
+    torch.manual_seed(0)
+    images = torch.rand(2, 3, *size)
+    low = torch.from_numpy(disc_keep_mask(size, 5))
+    keep = to_fft_layout(torch.stack([low, ~low]))
+    full = torch.fft.ifft2(torch.fft.fft2(images) * keep[:, None]).real
+    torch.testing.assert_close(frequency_filter(images, keep), full, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
+def test_corruption_runs_in_float32_under_autocast(photo, dtype):
+    normalised = (photo * 255. - MEAN) / STD
+    low, high = keep_masks()
+    keep = to_fft_layout(torch.stack([low, high]))
+    reference = frequency_corrupt(normalised, keep, MEAN, STD)
+    with torch.autocast('cpu', dtype=dtype):
+        out = frequency_corrupt(normalised, keep, MEAN, STD)
+    assert out.dtype == torch.float32
+    torch.testing.assert_close(out, reference)
