@@ -1,3 +1,3 @@
-from .transforms import FrequencyMaskGenerator
+from .transforms import FAMTWeightMap, FrequencyMaskGenerator, RandomResizedCropWithBox
 
-__all__ = ['FrequencyMaskGenerator']
+__all__ = ['FrequencyMaskGenerator', 'FAMTWeightMap', 'RandomResizedCropWithBox']

@@ -1,4 +1,5 @@
 from .conmim import ConMIM
+from .famt_mae import FAMTMAE
 from .mfm import MFM
 
-__all__ = ['MFM', 'ConMIM']
+__all__ = ['MFM', 'ConMIM', 'FAMTMAE']

@@ -1,0 +1,3 @@
+from .hooks import FAMTRefreshHook
+
+__all__ = ['FAMTRefreshHook']

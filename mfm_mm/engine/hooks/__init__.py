@@ -1,0 +1,3 @@
+from .famt_refresh_hook import FAMTRefreshHook
+
+__all__ = ['FAMTRefreshHook']

@@ -1,0 +1,3 @@
+from .famt_vit import FAMTViT
+
+__all__ = ['FAMTViT']

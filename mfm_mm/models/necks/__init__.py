@@ -1,0 +1,3 @@
+from .famt_decoder import FAMTPretrainDecoder
+
+__all__ = ['FAMTPretrainDecoder']
