@@ -1,0 +1,11 @@
+# Fine-tuning an MFM ResNet-50 on ImageNet-1k, 300 epochs: mmpretrain's "ResNet strikes back"
+# A2 recipe (LAMB, BCE, repeated augmentation, drop path 0.05, mixup 0.1 / cutmix 1.0,
+# 224 px), 8 x 256 images, initialised from MFM (paper: 80.1 top-1).
+_base_ = 'mmpretrain::resnet/resnet50_8xb256-rsb-a2-300e_in1k.py'
+custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
+
+pretrained = 'work_dirs/mfm_resnet50_300e/mmpretrain_backbone.pth'
+model = dict(
+    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
+optim_wrapper = dict(type='AmpOptimWrapper', loss_scale='dynamic')
+randomness = dict(seed=0, diff_rank_seed=True)

@@ -1,0 +1,91 @@
+# Fine-tuning an MFM ViT-B/16 on ImageNet-1k: 100 epochs, 8 GPUs x 256 images = 2048, AMP.
+# AdamW lr 2e-3 per 512 images (8e-3 at 2048), 5 warm-up epochs, cosine to 1e-6, layer-wise
+# lr decay 0.8, drop path 0.1, mean pooling + LayerNorm (the pre-training's final norm is not
+# used), RandAugment m9 mstd0.5, random erasing 0.25, mixup 0.8 / cutmix 1.0, label smoothing
+# 0.1; test: resize 256, centre crop 224 (paper: 83.1 top-1 after 300 pre-training epochs).
+# `pretrained`: the backbone extracted by tools/model_converters/mfm2mmpretrain.py;
+# tools/benchmarks/mim_dist_train.sh CONFIG PRETRAIN GPUS converts and sets it.
+_base_ = [
+    'mmpretrain::_base_/datasets/imagenet_bs64_swin_224.py',
+    'mmpretrain::_base_/default_runtime.py',
+]
+custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
+
+pretrained = 'work_dirs/mfm_vit-b_300e/mmpretrain_backbone.pth'
+batch_size = 256  # per GPU
+base_lr = 2e-3 * 2048 / 512
+max_epochs = 100
+warmup_epochs = 5
+
+model = dict(
+    type='ImageClassifier',
+    backbone=dict(
+        type='BEiTViT',
+        arch='base',
+        img_size=224,
+        patch_size=16,
+        drop_path_rate=0.1,
+        final_norm=False,
+        out_type='avg_featmap',
+        use_abs_pos_emb=True,
+        use_rel_pos_bias=False,
+        use_shared_rel_pos_bias=False,
+        layer_scale_init_value=0.0,
+        init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
+    neck=None,
+    head=dict(
+        type='LinearClsHead',
+        num_classes=1000,
+        in_channels=768,
+        loss=dict(type='LabelSmoothLoss', label_smooth_val=0.1, mode='original'),
+        init_cfg=[dict(type='TruncNormal', layer='Linear', std=2e-5)]),
+    train_cfg=dict(augments=[dict(type='Mixup', alpha=0.8), dict(type='CutMix', alpha=1.0)]))
+
+train_dataloader = dict(batch_size=batch_size, num_workers=10, persistent_workers=True,
+                        pin_memory=True)
+val_dataloader = dict(batch_size=batch_size, num_workers=10, persistent_workers=True,
+                      pin_memory=True)
+test_dataloader = val_dataloader
+
+optim_wrapper = dict(
+    type='AmpOptimWrapper',
+    loss_scale='dynamic',
+    optimizer=dict(type='AdamW', lr=base_lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05),
+    constructor='LearningRateDecayOptimWrapperConstructor',
+    paramwise_cfg=dict(
+        layer_decay_rate=0.8,
+        norm_decay_mult=0.0,
+        bias_decay_mult=0.0,
+        flat_decay_mult=0.0,
+        custom_keys={
+            '.pos_embed': dict(decay_mult=0.0),
+            '.cls_token': dict(decay_mult=0.0),
+        }))
+
+param_scheduler = [
+    dict(
+        type='LinearLR',
+        start_factor=2.5e-7 / 2e-3,
+        by_epoch=True,
+        begin=0,
+        end=warmup_epochs,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min=2.5e-7 * 2048 / 512,
+        by_epoch=True,
+        begin=warmup_epochs,
+        end=max_epochs,
+        T_max=max_epochs - warmup_epochs,
+        convert_to_iter_based=True),
+]
+
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
+val_cfg = dict()
+test_cfg = dict()
+auto_scale_lr = dict(base_batch_size=2048)
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=100),
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2, save_best='auto'))
+randomness = dict(seed=0, diff_rank_seed=True)
