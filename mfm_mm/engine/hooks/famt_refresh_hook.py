@@ -113,7 +113,11 @@ class FAMTRefreshHook(Hook):
     def before_train(self, runner) -> None:
         """Attaches the store and tells the model whether the maps are ready."""
         self._attach(runner)
-        self._model(runner).weights_ready = self.refreshed_epoch is not None
+        ready = self.refreshed_epoch is not None
+        self._model(runner).weights_ready = ready
+        runner.logger.info(
+            f'FAMT: masking by the weights refreshed at epoch {self.refreshed_epoch}' if ready
+            else f'FAMT: random masking until epoch {self.warmup_epochs}')
 
     def before_train_epoch(self, runner) -> None:
         """Refreshes the maps at the epochs ``warmup_epochs + k * interval``."""

@@ -55,14 +55,13 @@ class FAMTViT(MAEViT):
             Maps ``(N, h, w)`` in ``[0, 1]`` on the patch grid.
         """
         last = self.layers[-1]
-        captured = {}
-        handle = last.register_forward_pre_hook(
-            lambda module, args: captured.setdefault('tokens', args[0]))
+        captured = []
+        handle = last.register_forward_pre_hook(lambda module, args: captured.append(args[0]))
         try:
             super().forward(x, mask=None)
         finally:
             handle.remove()
-        tokens = last.ln1(captured['tokens'])  # (N, 1 + L, C')
+        tokens = last.ln1(captured[0])  # (N, 1 + L, C')
         attn = last.attn
         q, k = attn.qkv(tokens).unflatten(-1, (3, attn.num_heads, attn.head_dims)).unbind(2)[:2]
         q, k = q[:, :1].transpose(1, 2), k.transpose(1, 2)  # (N, h, 1, d), (N, h, 1 + L, d)

@@ -1,0 +1,10 @@
+# Plain MAE ViT-B/16, 400 epochs, 8 GPUs x 512 = 4096 images, AMP: mmpretrain's recipe unchanged,
+# the baseline that FAMT is compared with (same schedule, same data, same machine).
+#   tools/dist_train.sh configs/famt/mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py 8
+_base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py'
+
+custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
+
+# mmengine marks every inherited dict with `_scope_`; Runner.build_dataloader would pass it on
+# to the collate function, so the collate_fn is declared here again.
+train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))
