@@ -16,6 +16,9 @@ with the OpenMMLab wheels (CUDA torch/torchvision, full mmcv) this module change
    ``getattr``, which cannot be allowed in general; :func:`trust_resumed_checkpoint` allows it
    only while a runner resumes its own training state (``--resume``), never for ``load_from``,
    ``init_cfg`` or any other weights.
+5. mmengine writes local files (checkpoints, ``last_checkpoint``) in place, so a process killed
+   mid-write leaves a truncated checkpoint. Local writes go to a temporary name in the same
+   folder and are renamed over the target, which is atomic.
 """
 import importlib
 import importlib.util
@@ -133,6 +136,30 @@ def trust_resumed_checkpoint(runner) -> None:
     runner.load_or_resume = resume_with_getattr
 
 
+def make_local_writes_atomic() -> None:
+    """Makes mmengine's ``LocalBackend.put`` / ``put_text`` write-then-rename."""
+    from mmengine.fileio.backends import LocalBackend
+    if getattr(LocalBackend.put, '_mfm_mm', False):
+        return
+
+    def put(self, obj: bytes, filepath) -> None:
+        filepath = str(filepath)
+        os.makedirs(os.path.dirname(os.path.abspath(filepath)), exist_ok=True)
+        partial = f'{filepath}.{os.getpid()}.partial'
+        with open(partial, 'wb') as f:
+            f.write(obj)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, filepath)
+
+    def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
+        put(self, obj.encode(encoding), filepath)
+
+    put._mfm_mm = True
+    LocalBackend.put, LocalBackend.put_text = put, put_text
+    APPLIED.append('atomic-local-writes')
+
+
 def apply() -> None:
     """Applies every fix this machine needs (idempotent)."""
     global _DONE
@@ -142,4 +169,5 @@ def apply() -> None:
     patch_torchvision()
     patch_cuda_set_device()
     allow_mmengine_checkpoints()
+    make_local_writes_atomic()
     patch_mmcv_ops()

@@ -1,11 +1,16 @@
 # Runtime of MFM pre-training: mmpretrain's defaults, checkpoints every 10 epochs (last 3
-# kept) and a reconstruction picture every 10 epochs in {work_dir}/mfm_vis/.
+# kept), a reconstruction picture every 10 epochs in {work_dir}/mfm_vis/, per-epoch seeding
+# (exact resume) and a stop on non-finite losses before they reach the weights.
 _base_ = 'mmpretrain::_base_/default_runtime.py'
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
     checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3))
-custom_hooks = [dict(type='MFMVisualizationHook', interval=10, num_images=4)]
+custom_hooks = [
+    dict(type='MFMVisualizationHook', interval=10, num_images=4),
+    dict(type='EpochSeedHook'),
+    dict(type='NonFiniteLossHook', action='stop'),
+]
 
 randomness = dict(seed=0, diff_rank_seed=True)
 

@@ -20,7 +20,6 @@ train_pipeline[3].update(input_size=img_size, radius=9)
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,
-    persistent_workers=True,
     dataset=dict(data_root='data/demo_imagenet/', pipeline=train_pipeline))
 
 max_epochs = 50
@@ -33,4 +32,5 @@ train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(
     logger=dict(interval=12),
     checkpoint=dict(interval=10, max_keep_ckpts=1))
-custom_hooks = [dict(type='MFMVisualizationHook', interval=max_epochs, num_images=4)]
+custom_hooks = _base_.custom_hooks
+custom_hooks[0]['interval'] = max_epochs  # one MFMVisualizationHook picture, at the end

@@ -38,7 +38,7 @@ def adapt_to_cpu(cfg: Config, distributed: bool) -> List[str]:
         distributed: Whether the run is launched with several processes.
 
     Returns:
-        One human-readable line per change, for the log.
+        One line per change for the log, each starting with ``No CUDA device, CPU fallback``.
     """
     if torch.cuda.is_available():
         return []
@@ -66,4 +66,4 @@ def adapt_to_cpu(cfg: Config, distributed: bool) -> List[str]:
         if loader and loader.get('pin_memory'):
             loader['pin_memory'] = False
             notes.append(f'{name}.pin_memory: True -> False')
-    return notes
+    return [f'No CUDA device, CPU fallback: {note}' for note in notes]

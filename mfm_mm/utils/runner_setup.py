@@ -8,6 +8,7 @@ from mmengine.runner import Runner
 
 from ..compat import trust_resumed_checkpoint
 from .cpu_fallback import adapt_to_cpu
+from .resume import find_resumable_checkpoint
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
@@ -39,6 +40,9 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
 def build_runner(cfg: Config) -> Runner:
     """Builds the runner, switching GPU-only settings first when there is no CUDA.
 
+    ``--resume`` without a path resumes the checkpoint named by ``last_checkpoint`` or, if
+    that one is missing or incomplete, the newest complete checkpoint of the work_dir.
+
     A resuming runner may unpickle mmengine's training state (see
     :func:`mfm_mm.compat.trust_resumed_checkpoint`); all other loads stay weights-only.
 
@@ -49,8 +53,11 @@ def build_runner(cfg: Config) -> Runner:
         The runner; every CPU switch is written to its log.
     """
     notes = adapt_to_cpu(cfg, distributed=cfg.get('launcher', 'none') != 'none')
+    if cfg.get('resume') and not cfg.get('load_from'):
+        cfg.load_from, skipped = find_resumable_checkpoint(cfg.work_dir)
+        notes += [f'resume: skipped incomplete checkpoint {path}' for path in skipped]
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     for note in notes:
-        runner.logger.info(f'No CUDA device, CPU fallback: {note}')
+        runner.logger.info(note)
     trust_resumed_checkpoint(runner)
     return runner

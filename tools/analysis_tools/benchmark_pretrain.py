@@ -42,8 +42,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=8, help='images per step')
     parser.add_argument('--repeats', type=int, default=7, help='interleaved repeats')
     parser.add_argument('--warmup', type=int, default=2, help='untimed rounds first')
-    parser.add_argument('--pipeline-images', type=int, default=64,
+    parser.add_argument('--pipeline-images', type=int, default=16,
                         help='images per pipeline measurement')
+    parser.add_argument('--pipeline-rounds', type=int, default=30,
+                        help='interleaved rounds of the (cheap) pipeline measurements')
     parser.add_argument('--data-root', help='ImageNet-layout root; default: bundled photos')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none',
@@ -152,23 +154,27 @@ def main() -> None:
                 dataset[i % len(dataset)]
         return load
 
-    variants = {
+    steps = {
         '(a) MFM train step': mfm_step,
         '(b) pixel-L2 train step': pixel_step,
         '(c) corruption': corruption,
         '(d) spectral loss fwd+bwd': spectral_loss,
+    }
+    pipelines = {
         '(e) pipeline with mask': pipeline(with_mask),
         '(e) pipeline without mask': pipeline(without_mask),
     }
     timer = Timer(device)
-    for round_ in range(args.warmup + args.repeats):
-        for name, fn in variants.items():
-            timer.run(name, fn, record=round_ >= args.warmup)
+    for variants, rounds in ((steps, args.repeats), (pipelines, args.pipeline_rounds)):
+        for round_ in range(args.warmup + rounds):
+            for name, fn in variants.items():
+                timer.run(name, fn, record=round_ >= args.warmup)
+    variants = {**steps, **pipelines}
 
     per_image = {'(e) pipeline with mask', '(e) pipeline without mask'}
     print(f'\nconfig {args.config}, device {device}, batch {args.batch_size}, '
           f'input {tuple(inputs.shape[-2:])}, amp {args.amp}, repeats {args.repeats} '
-          f'(median, +- half range)')
+          f'(median, +- half range; pipeline: {args.pipeline_rounds} rounds)')
     for name in variants:
         scale, unit = (1e3 / args.pipeline_images, 'ms/image') if name in per_image \
             else (1e3, 'ms')

@@ -10,7 +10,7 @@ data_preprocessor = dict(
     to_rgb=True)
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='SafeLoadImageFromFile'),
     dict(
         type='RandomResizedCrop',
         scale=224,
@@ -25,7 +25,9 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=256,
     num_workers=10,
-    persistent_workers=True,
+    # re-created each epoch so that EpochSeedHook re-seeds them: resumed runs then draw the
+    # same augmentations as uninterrupted ones (costs a worker start per epoch)
+    persistent_workers=False,
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),

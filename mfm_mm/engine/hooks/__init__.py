@@ -1,3 +1,5 @@
+from .epoch_seed_hook import EpochSeedHook
 from .famt_refresh_hook import FAMTRefreshHook
+from .nonfinite_loss_hook import NonFiniteLossHook
 
-__all__ = ['FAMTRefreshHook']
+__all__ = ['EpochSeedHook', 'NonFiniteLossHook', 'FAMTRefreshHook']

@@ -1,0 +1,57 @@
+"""Per-epoch seeding, so that a resumed run draws the same augmentations as an uninterrupted one."""
+import random
+from functools import partial
+
+import numpy as np
+import torch
+from mmengine.dataset import worker_init_fn
+from mmengine.dist import get_rank
+from mmengine.hooks import Hook
+from mmpretrain.registry import HOOKS
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """A 31-bit seed that depends on the run's seed and the epoch only."""
+    return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0] >> 1)
+
+
+@HOOKS.register_module()
+class EpochSeedHook(Hook):
+    """Re-seeds the main process and the dataloader workers at the start of every epoch.
+
+    mmengine seeds once per run, and its workers with the same seed every epoch, so neither a
+    resumed run nor a run with re-created workers sees the augmentations of an uninterrupted
+    one. This hook derives all seeds from ``(randomness.seed, epoch)``: the python, numpy and
+    torch generators of the main process, and ``worker_init_fn`` of the train dataloader
+    (offset by rank and worker id as mmengine does). Resuming at an epoch boundary then
+    reproduces the uninterrupted run exactly on deterministic hardware.
+
+    Needs ``persistent_workers=False`` (workers are re-created, hence re-seeded, per epoch);
+    with persistent workers the hook warns once and seeds the main process only.
+    """
+
+    priority = 'VERY_HIGH'
+
+    def __init__(self) -> None:
+        self._warned = False
+
+    def before_train_epoch(self, runner) -> None:
+        """Seeds the epoch's random generators."""
+        if runner.seed is None:
+            return
+        seed = epoch_seed(runner.seed, runner.epoch)
+        random.seed(seed)
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+        loader = runner.train_dataloader
+        if loader.num_workers == 0:
+            return
+        if loader.persistent_workers:
+            if not self._warned:
+                runner.logger.warning('EpochSeedHook: persistent_workers=True keeps the workers '
+                                      'of the first epoch, so resumed runs draw different '
+                                      'augmentations; set persistent_workers=False')
+                self._warned = True
+            return
+        loader.worker_init_fn = partial(worker_init_fn, num_workers=loader.num_workers,
+                                        rank=get_rank(), seed=seed)
