@@ -100,7 +100,8 @@ class ConMIM(BaseSelfSupervisor):
 
         Args:
             inputs: ``[weak, strong]`` normalised views ``(B, C, H, W)`` of the same crops.
-            data_samples: Samples carrying ``mask`` ``(h, w)`` over the patch grid.
+            data_samples: Samples carrying ``mask`` ``(h, w)`` (array or tensor, 1 = masked)
+                over the patch grid.
 
         Returns:
             ``dict(loss=...)``.
@@ -109,7 +110,8 @@ class ConMIM(BaseSelfSupervisor):
             raise ValueError('ConMIM needs two views of each image (weak, strong): use '
                              "MultiView with num_views=[1, 1] before 'PackInputs'")
         weak, strong = inputs
-        mask = torch.stack([ds.mask for ds in data_samples]).to(weak.device, torch.bool)
+        mask = torch.stack([torch.as_tensor(ds.mask) for ds in data_samples])  # (B, h, w)
+        mask = mask.to(weak.device, torch.bool)
         stride = self.backbone.patch_embed.projection.stride
         grid = tuple(size // step for size, step in zip(weak.shape[-2:], stride))
         if tuple(mask.shape[1:]) != grid:
