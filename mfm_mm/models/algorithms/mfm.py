@@ -1,27 +1,48 @@
-"""Masked Frequency Modeling (MFM), Xie et al., ICLR 2023."""
-from typing import Dict, List, Tuple
+"""Masked Frequency Modeling (MFM), Xie et al., ICLR 2023, and its frequency family."""
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from mmpretrain.models import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from ..utils.frequency import frequency_corrupt, to_fft_layout
+from ..corruptions import build_corruption
 
 
 @MODELS.register_module()
 class MFM(BaseSelfSupervisor):
-    """Masked Frequency Modeling.
+    """Masked Frequency Modeling and the restoration pretexts of its unified frequency view.
 
     Implementation of `Masked Frequency Modeling for Self-Supervised Visual Pre-Training
-    <https://arxiv.org/abs/2206.07706>`_. Each image's spectrum is filtered with the mask drawn
-    by ``FrequencyMaskGenerator``; the encoder sees the whole corrupted image (no mask token),
-    a one-layer decoder (``neck``, e.g. ``SimMIMLinearDecoder``) predicts the clean image and
-    the head scores the prediction on the removed frequencies.
+    <https://arxiv.org/abs/2206.07706>`_. A ``corruption`` degrades each image on the device
+    (MFM: the spectrum filtered with the mask drawn by ``FrequencyMaskGenerator``;
+    super-resolution, deblurring, denoising: see ``mfm_mm.models.corruptions``); the encoder
+    sees the whole corrupted image (no mask token), a one-layer decoder (``neck``, e.g.
+    ``SimMIMLinearDecoder``) predicts the clean image and the head scores the prediction in the
+    frequency domain.
 
-    The corruption needs the normaliser's statistics, so ``data_preprocessor`` must normalise
+    The corruption works on un-normalised images, so ``data_preprocessor`` must normalise
     (``mean`` and ``std`` set).
+
+    Args:
+        backbone: Encoder config.
+        neck: Decoder config.
+        head: Head config, e.g. ``MFMHead`` with ``FrequencyLoss(mode='masked')`` for MFM's
+            masks, ``mode='all'`` for corruptions without a mask.
+        corruption: Corruption config. Defaults to ``dict(type='FrequencyMaskCorruption')``.
+        **kwargs: ``pretrained``, ``data_preprocessor``, ``init_cfg`` of
+            ``BaseSelfSupervisor``.
     """
+
+    def __init__(self, backbone: dict, neck: dict, head: dict,
+                 corruption: Optional[dict] = None, **kwargs) -> None:
+        super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
+        self.corruption = build_corruption(corruption or dict(type='FrequencyMaskCorruption'))
+        loss_mode = getattr(getattr(self.head, 'loss_module', None), 'mode', None)
+        if loss_mode == 'masked' and not self.corruption.removes_fixed_bins:
+            raise ValueError(
+                f'MFM: corruption {type(self.corruption).__name__} removes no fixed set of '
+                "frequencies; use head=dict(loss=dict(type='FrequencyLoss', mode='all'))")
 
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """Extracts backbone features of (uncorrupted) images.
@@ -34,36 +55,51 @@ class MFM(BaseSelfSupervisor):
         """
         return self.backbone(inputs)
 
+    def corrupt(self, inputs: torch.Tensor,
+                data_samples: List[DataSample]) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """Un-normalises, corrupts and re-normalises the batch, in float32 outside autocast.
+
+        Args:
+            inputs: Normalised clean images ``(N, C, H, W)``, i.e. ``(x_255 - mean) / std``.
+            data_samples: The batch's samples.
+
+        Returns:
+            ``(corrupted, keep)``: normalised corrupted images ``(N, C, H, W)`` and the kept
+            frequencies in ``fft2`` layout ``(N, H, W)`` (None for corruptions without a mask).
+        """
+        if not getattr(self.data_preprocessor, '_enable_normalize', False):
+            raise ValueError('MFM needs data_preprocessor with mean and std: the corruption '
+                             'works on un-normalised images')
+        mean, std = self.data_preprocessor.mean, self.data_preprocessor.std  # (C, 1, 1), 0-255
+        with torch.autocast(device_type=inputs.device.type, enabled=False):
+            unit = (inputs.float() * std + mean) / 255.  # (N, C, H, W) in [0, 1]
+            corrupted, keep = self.corruption(unit, data_samples)
+            return (corrupted * 255. - mean) / std, keep
+
     def reconstruct(self, inputs: torch.Tensor,
                     data_samples: List[DataSample]) -> Tuple[torch.Tensor, ...]:
         """Corrupts the batch and reconstructs it.
 
         Args:
             inputs: Normalised clean images ``(N, C, H, W)``.
-            data_samples: Samples carrying ``freq_mask`` ``(H, W)`` (fftshift-ed, 1 = keep).
+            data_samples: The batch's samples (with ``freq_mask`` for MFM's masks).
 
         Returns:
             ``(corrupted, reconstruction, keep)``: the corrupted and reconstructed normalised
-            images ``(N, C, H, W)`` and the bool mask in ``fft2`` layout ``(N, H, W)``.
+            images ``(N, C, H, W)`` and the bool mask in ``fft2`` layout ``(N, H, W)`` or None.
         """
-        if not getattr(self.data_preprocessor, '_enable_normalize', False):
-            raise ValueError('MFM needs data_preprocessor with mean and std: the corruption '
-                             'works on un-normalised images')
-        keep = torch.stack([ds.freq_mask for ds in data_samples]).to(inputs.device, torch.bool)
-        keep = to_fft_layout(keep)  # (N, H, W)
-        corrupted = frequency_corrupt(inputs, keep, self.data_preprocessor.mean,
-                                      self.data_preprocessor.std)
+        corrupted, keep = self.corrupt(inputs, data_samples)
         latent = self.backbone(corrupted)[-1]  # (N, C', H / s, W / s)
         reconstruction = self.neck(latent)  # (N, 3, H, W)
         return corrupted, reconstruction, keep
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
-        """Computes the MFM loss of a batch.
+        """Computes the reconstruction loss of a batch.
 
         Args:
             inputs: Normalised clean images ``(N, C, H, W)``.
-            data_samples: Samples carrying ``freq_mask``.
+            data_samples: The batch's samples.
 
         Returns:
             ``dict(loss=...)``.

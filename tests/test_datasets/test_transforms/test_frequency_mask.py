@@ -78,3 +78,52 @@ def test_transform_output_is_packed_into_data_sample():
 def test_bad_options_raise_value_error_naming_the_option(kwargs, option):
     with pytest.raises(ValueError, match=option):
         FrequencyMaskGenerator(**{'input_size': 224, 'radius': 16, **kwargs})
+
+
+def test_radius_range_draws_every_radius_from_a_precomputed_table():
+    np.random.seed(0)
+    gen = FrequencyMaskGenerator(input_size=64, radius=(4, 8), low_pass_prob=1.)
+    assert gen.radii == (4, 5, 6, 7, 8) and gen.low_pass.shape == (5, 64, 64)
+    for r, mask in zip(gen.radii, gen.low_pass):
+        np.testing.assert_array_equal(mask.numpy(), brute_force_low_pass(64, 64, r))
+    kept = [int(gen({})['freq_mask'].sum()) for _ in range(500)]
+    counts = {int(m.sum()): 0 for m in gen.low_pass}
+    for k in kept:
+        counts[k] += 1
+    assert all(60 <= c <= 140 for c in counts.values()), counts  # uniform: 100 each
+
+
+def test_band_width_follows_the_drawn_radius_and_high_pass_keeps_only_the_band():
+    gen = FrequencyMaskGenerator(input_size=64, radius=(6, 10), band_width=4, low_pass_prob=0.)
+    for r, band in zip(gen.radii, gen.high_pass):
+        ring = ~brute_force_low_pass(64, 64, r, r + 4)
+        np.testing.assert_array_equal(band.numpy(), ring)
+        assert not band[32, 32] and band[32, 32 + r] and not band[32, 32 + r + 4]
+
+
+@pytest.mark.parametrize('kwargs', [
+    dict(input_size=224, radius=16),
+    dict(input_size=(48, 80), radius=(3, 9), band_outer=20),
+    dict(input_size=(31, 64), radius=5, band_width=7),
+])
+def test_every_mask_is_point_symmetric_in_fft_layout(kwargs):
+    # rfft2-based filter and loss are exact only for keep(-u, -v) == keep(u, v)
+    from mfm_mm.models.utils import to_fft_layout
+    gen = FrequencyMaskGenerator(**kwargs)
+    masks = to_fft_layout(gen.masks.flatten(0, 1))  # (2R, H, W)
+    mirrored = torch.roll(masks.flip(-2, -1), shifts=(1, 1), dims=(-2, -1))  # (-u, -v) mod N
+    assert torch.equal(masks, mirrored)
+
+
+@pytest.mark.parametrize('kwargs, option', [
+    (dict(radius=(0, 8)), 'radius'),
+    (dict(radius=(8, 4)), 'radius'),
+    (dict(radius=(4.5, 8)), 'radius'),
+    (dict(radius=(8, 113)), 'radius'),
+    (dict(radius=(8, 20), band_outer=20), 'band_outer'),
+    (dict(band_outer=40, band_width=8), 'band_width'),
+    (dict(band_width=0), 'band_width'),
+])
+def test_bad_range_and_band_options_name_the_option(kwargs, option):
+    with pytest.raises(ValueError, match=option):
+        FrequencyMaskGenerator(**{'input_size': 224, 'radius': 16, **kwargs})

@@ -134,3 +134,57 @@ def test_autocast_step_keeps_ffts_in_float32(dtype):
         loss = model(**data, mode='loss')['loss']
     assert corrupted.dtype == torch.float32 and loss.dtype == torch.float32
     assert torch.isfinite(loss) and loss.item() == pytest.approx(reference.item(), rel=0.05)
+
+
+def test_default_corruption_is_mfms_mask_and_matches_frequency_corrupt():
+    from mfm_mm.models.corruptions import FrequencyMaskCorruption
+    from mfm_mm.models.utils import frequency_corrupt, to_fft_layout
+    model = MODELS.build(TINY_VIT)
+    assert isinstance(model.corruption, FrequencyMaskCorruption)
+    data = model.data_preprocessor(photo_batch(32), True)
+    corrupted, keep = model.corrupt(data['inputs'], data['data_samples'])
+    masks = to_fft_layout(torch.stack([s.freq_mask for s in data['data_samples']]))
+    expected = frequency_corrupt(data['inputs'], masks, model.data_preprocessor.mean,
+                                 model.data_preprocessor.std)
+    assert torch.equal(keep, masks)
+    torch.testing.assert_close(corrupted, expected)
+
+
+RESTORATION = {
+    'SuperResolutionCorruption': dict(scale=8),
+    'GaussianBlurCorruption': dict(sigma=5., kernel_sizes=(7, 9)),
+    'GaussianNoiseCorruption': dict(sigma=75 / 255),
+}
+
+
+@pytest.mark.parametrize('name', sorted(RESTORATION))
+def test_restoration_pretexts_train_with_the_all_bins_loss(name):
+    torch.manual_seed(0)
+    cfg = dict(TINY_VIT, corruption=dict(type=name, **RESTORATION[name]),
+               head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='all')))
+    model = MODELS.build(cfg)
+    data = model.data_preprocessor(photo_batch(32), True)
+    corrupted, rec, keep = model.reconstruct(data['inputs'], data['data_samples'])
+    assert keep is None and corrupted.shape == rec.shape == (4, 3, 32, 32)
+    assert (corrupted - data['inputs']).abs().mean() > 0.05
+    optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3)
+    losses = []
+    for _ in range(30):
+        loss = model(**data, mode='loss')['loss']
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.7 * losses[0]
+
+
+def test_masked_loss_without_a_mask_fails_at_build_time():
+    cfg = dict(TINY_VIT, corruption=dict(type='GaussianNoiseCorruption'))
+    with pytest.raises(ValueError, match="GaussianNoiseCorruption removes no fixed set.*mode='all'"):
+        MODELS.build(cfg)
+
+
+def test_unknown_corruption_fails_at_build_time_listing_the_allowed_ones():
+    cfg = dict(TINY_VIT, corruption=dict(type='JPEGCorruption'))
+    with pytest.raises(ValueError, match="'JPEGCorruption'; allowed: FrequencyMaskCorruption"):
+        MODELS.build(cfg)
