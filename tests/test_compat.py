@@ -88,3 +88,21 @@ def test_pickle_carrying_code_is_refused(tmp_path):
     torch.save({'state_dict': Evil()}, path)
     with pytest.raises(pickle.UnpicklingError, match='system'):
         torch.load(path, weights_only=True)
+
+
+def test_local_writes_are_atomic(tmp_path, monkeypatch):
+    from mmengine.fileio.backends import LocalBackend
+    target = tmp_path / 'epoch_1.pth'
+    LocalBackend().put(b'complete checkpoint', str(target))
+    assert target.read_bytes() == b'complete checkpoint'
+
+    def killed_mid_write(fd):
+        raise KeyboardInterrupt('killed')  # stands in for a kill between write and rename
+
+    monkeypatch.setattr(os, 'fsync', killed_mid_write)
+    with pytest.raises(KeyboardInterrupt):
+        LocalBackend().put(b'new but never finished', str(target))
+    assert target.read_bytes() == b'complete checkpoint'
+    monkeypatch.undo()
+    LocalBackend().put_text('epoch_1.pth', str(tmp_path / 'last_checkpoint'))
+    assert (tmp_path / 'last_checkpoint').read_text() == 'epoch_1.pth'

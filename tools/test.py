@@ -40,7 +40,7 @@ def main() -> None:
         if isinstance(evaluators, dict):
             evaluators = [evaluators]
         cfg.test_evaluator = list(evaluators) + [dict(type='DumpResults', out_file_path=args.out)]
-    runner = build_runner(cfg)
+    runner = build_runner(cfg, phase='test')
     runner.test()
 
 

@@ -1,7 +1,9 @@
 from .checkpoint import load_backbone_weights, save_weights
-from .convert_weights import to_mmpretrain, to_mmseg
+from .convert_weights import to_mmpretrain, to_mmseg, vit_arch
+from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu
+from .resume import find_resumable_checkpoint, is_complete_checkpoint
 from .runner_setup import build_runner, load_config
 
-__all__ = ['adapt_to_cpu', 'build_runner', 'load_config', 'load_backbone_weights',
-           'save_weights', 'to_mmpretrain', 'to_mmseg']
+__all__ = ['adapt_to_cpu', 'check_config', 'find_resumable_checkpoint', 'is_complete_checkpoint', 'build_runner', 'load_config', 'load_backbone_weights',
+           'save_weights', 'to_mmpretrain', 'to_mmseg', 'vit_arch']

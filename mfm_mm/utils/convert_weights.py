@@ -38,8 +38,22 @@ def is_vit(weights: Weights) -> bool:
     return 'pos_embed' in weights and 'patch_embed.projection.weight' in weights
 
 
-def _vit_layers(weights: Weights) -> int:
-    return len({key.split('.')[1] for key in weights if key.startswith('layers.')})
+def vit_arch(weights: Weights) -> dict:
+    """Reads a ViT's arch from its weights (64 channels per attention head).
+
+    Args:
+        weights: ``BEiTViT`` backbone tensors without prefix.
+
+    Returns:
+        ``dict(embed_dims, num_layers, num_heads, feedforward_channels)``, as ``BEiTViT``'s
+        ``arch`` takes it.
+    """
+    embed_dims = weights['pos_embed'].shape[-1]
+    return dict(
+        embed_dims=embed_dims,
+        num_layers=len({key.split('.')[1] for key in weights if key.startswith('layers.')}),
+        num_heads=embed_dims // HEAD_DIMS,
+        feedforward_channels=weights['layers.0.ffn.layers.0.0.weight'].shape[0])
 
 
 def _relative_position_index(grid: Tuple[int, int], num_heads: int) -> torch.Tensor:
@@ -63,8 +77,9 @@ def to_mmseg(weights: Weights, img_size: int = 512, num_heads: Optional[int] = N
     if not is_vit(weights):
         return dict(weights)
     from mmpretrain.models.utils import resize_pos_embed
-    embed_dims, _, patch, _ = weights['patch_embed.projection.weight'].shape
-    num_heads = num_heads or embed_dims // HEAD_DIMS
+    arch = vit_arch(weights)
+    embed_dims, patch = arch['embed_dims'], weights['patch_embed.projection.weight'].shape[-1]
+    num_heads = num_heads or arch['num_heads']
     src_side = int((weights['pos_embed'].shape[1] - 1)**0.5)
     grid = (img_size // patch, img_size // patch)
     index = _relative_position_index(grid, num_heads)
@@ -83,7 +98,7 @@ def to_mmseg(weights: Weights, img_size: int = 512, num_heads: Optional[int] = N
     # (1, 1 + 14 * 14, C) -> (1, 1 + 32 * 32, C) at 224 -> 512
     converted['pos_embed'] = resize_pos_embed(
         weights['pos_embed'], (src_side, src_side), grid, mode='bicubic', num_extra_tokens=1)
-    for layer in range(_vit_layers(weights)):
+    for layer in range(arch['num_layers']):
         name = f'layers.{layer}'
         converted.setdefault(f'{name}.gamma_1', torch.ones(embed_dims))
         converted.setdefault(f'{name}.gamma_2', torch.ones(embed_dims))

@@ -7,6 +7,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from ..compat import trust_resumed_checkpoint
+from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu
 from .resume import find_resumable_checkpoint
 
@@ -37,7 +38,7 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
     return cfg
 
 
-def build_runner(cfg: Config) -> Runner:
+def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     """Builds the runner, switching GPU-only settings first when there is no CUDA.
 
     ``--resume`` without a path resumes the checkpoint named by ``last_checkpoint`` or, if
@@ -48,10 +49,12 @@ def build_runner(cfg: Config) -> Runner:
 
     Args:
         cfg: The full config (changed in place by the CPU fallback).
+        phase: ``'train'`` or ``'test'``: which dataloaders :func:`check_config` checks.
 
     Returns:
         The runner; every CPU switch is written to its log.
     """
+    check_config(cfg, phase)
     notes = adapt_to_cpu(cfg, distributed=cfg.get('launcher', 'none') != 'none')
     if cfg.get('resume') and not cfg.get('load_from'):
         cfg.load_from, skipped = find_resumable_checkpoint(cfg.work_dir)

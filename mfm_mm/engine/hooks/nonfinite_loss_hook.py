@@ -31,7 +31,7 @@ class NonFiniteLossHook(Hook):
             raise ValueError(f'NonFiniteLossHook: action must be one of {ACTIONS}, got {action!r}')
         self.action = action
         self.skipped = 0
-        self._terms: Optional[Dict[str, float]] = None
+        self._terms: Optional[Dict[str, torch.Tensor]] = None  # the step's loss terms
 
     def before_train(self, runner) -> None:
         """Wraps the model's loss parsing and the optimizer wrapper's update."""
@@ -41,7 +41,7 @@ class NonFiniteLossHook(Hook):
 
         def remember_terms(losses):
             loss, log_vars = parse_losses(losses)
-            self._terms = dict(log_vars)
+            self._terms = log_vars
             return loss, log_vars
 
         def guarded_update(loss: torch.Tensor, *args, **kwargs):
@@ -50,8 +50,9 @@ class NonFiniteLossHook(Hook):
                 all_reduce(finite, op='min')
             if finite.item():
                 return update_params(loss, *args, **kwargs)
+            terms = {name: float(value) for name, value in (self._terms or {}).items()}
             message = (f'non-finite loss at iteration {runner.iter + 1} (epoch '
-                       f'{runner.epoch + 1}): {self._terms}')
+                       f'{runner.epoch + 1}): {terms}')
             if self.action == 'stop':
                 raise FloatingPointError(
                     f'{message}. Training stopped before the optimizer step, so the weights '

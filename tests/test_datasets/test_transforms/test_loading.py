@@ -1,0 +1,128 @@
+"""Every kind of bad or unusual image file, through the real ImageNet dataset and MFM pipeline."""
+import io
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import DATASETS
+from PIL import Image
+
+from conftest import REPO
+from mfm_mm.datasets.transforms import SafeLoadImageFromFile, decode_rgb
+
+
+def jpeg_bytes(image: Image.Image, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=kwargs.pop('format', 'JPEG'), **kwargs)
+    return buffer.getvalue()
+
+
+def photo(size=(64, 48)) -> Image.Image:
+    from skimage import data
+    return Image.fromarray(data.astronaut()).resize(size)
+
+
+def exif_rotated() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
+    return jpeg_bytes(photo((40, 20)), exif=exif)
+
+
+GOOD = {
+    'grayscale.JPEG': lambda: jpeg_bytes(photo().convert('L')),
+    'rgba.png': lambda: jpeg_bytes(photo().convert('RGBA'), format='PNG'),
+    'cmyk.JPEG': lambda: jpeg_bytes(photo().convert('CMYK')),
+    'sixteen_bit.png': lambda: jpeg_bytes(
+        Image.fromarray((np.asarray(photo().convert('L'), np.uint16) * 257)), format='PNG'),
+    'palette.png': lambda: jpeg_bytes(photo().convert('P'), format='PNG'),
+    'exif_rotated.JPEG': exif_rotated,
+    'one_pixel.JPEG': lambda: jpeg_bytes(Image.new('RGB', (1, 1), (200, 10, 10))),
+    'wide_10000x10.JPEG': lambda: jpeg_bytes(photo((10000, 10))),
+    'name with spaces ünïcödé 写真.JPEG': lambda: jpeg_bytes(photo()),
+}
+BAD = {
+    'zero_bytes.JPEG': lambda: b'',
+    'truncated.JPEG': lambda: jpeg_bytes(photo())[:600],
+    'not_an_image.JPEG': lambda: b'this is a text file, not a JPEG\n' * 20,
+}
+
+
+@pytest.fixture(scope='module')
+def messy_imagenet(tmp_path_factory) -> str:
+    root = tmp_path_factory.mktemp('messy')
+    os.makedirs(root / 'train' / 'n000', exist_ok=True)
+    lines = []
+    for name, make in {**GOOD, **BAD}.items():
+        (root / 'train' / 'n000' / name).write_bytes(make())
+        lines.append(f'n000/{name} 0')
+    os.makedirs(root / 'meta')
+    (root / 'meta' / 'train.txt').write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    return str(root)
+
+
+def mfm_dataset(root: str, **loader_options):
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'mfm_vit-b_300e.py'))
+    init_default_scope('mmpretrain')
+    dataset_cfg = cfg.train_dataloader.dataset
+    dataset_cfg.data_root = root
+    dataset_cfg.pipeline[0].update(loader_options)
+    return DATASETS.build(dataset_cfg)
+
+
+def index_of(dataset, name: str) -> int:
+    names = [osp.basename(dataset.get_data_info(i)['img_path']) for i in range(len(dataset))]
+    return names.index(name)
+
+
+def test_unusual_images_decode_to_upright_rgb():
+    gray = decode_rgb(GOOD['grayscale.JPEG']())
+    assert gray.shape == (48, 64, 3) and (gray[..., 0] == gray[..., 1]).all()
+    sixteen = decode_rgb(GOOD['sixteen_bit.png']())
+    reference = np.asarray(photo().convert('L'))
+    assert np.abs(sixteen[..., 0].astype(int) - reference).max() <= 1  # scaled, not clipped
+    assert decode_rgb(exif_rotated()).shape == (40, 20, 3)  # stored 40 x 20, shown 20 x 40
+    assert decode_rgb(GOOD['one_pixel.JPEG']()).shape == (1, 1, 3)
+    transparent = Image.new('RGBA', (4, 4), (0, 0, 0, 0))
+    assert (decode_rgb(jpeg_bytes(transparent, format='PNG')) == 255).all()  # over white
+    cmyk = decode_rgb(GOOD['cmyk.JPEG']()).astype(int)
+    assert np.abs(cmyk.mean((0, 1)) - np.asarray(photo()).mean((0, 1))).max() < 20
+
+
+def test_every_good_file_goes_through_the_mfm_pipeline(messy_imagenet):
+    dataset = mfm_dataset(messy_imagenet)
+    for name in GOOD:
+        item = dataset[index_of(dataset, name)]
+        assert item['inputs'].shape == (3, 224, 224), name
+        assert item['inputs'].dtype == torch.uint8
+        assert item['data_samples'].freq_mask.shape == (224, 224)
+
+
+@pytest.mark.parametrize('name', sorted(BAD))
+def test_bad_files_fail_naming_the_file(messy_imagenet, name):
+    dataset = mfm_dataset(messy_imagenet)
+    index = index_of(dataset, name)
+    with pytest.raises(ValueError, match=f'cannot read image .*{name}'):
+        dataset[index]
+
+
+def test_skip_option_counts_and_replaces_bad_files(messy_imagenet):
+    dataset = mfm_dataset(messy_imagenet, skip_unreadable=True)
+    for name in BAD:
+        assert dataset[index_of(dataset, name)]['inputs'].shape == (3, 224, 224)
+    loader = dataset.pipeline.transforms[0]
+    assert isinstance(loader, SafeLoadImageFromFile)
+    assert loader.skipped >= len(BAD)
+
+
+def test_dataloader_worker_error_names_the_file(messy_imagenet):
+    from torch.utils.data import DataLoader
+    dataset = mfm_dataset(messy_imagenet)
+    index = index_of(dataset, 'truncated.JPEG')
+    loader = DataLoader(torch.utils.data.Subset(dataset, [index]), num_workers=1,
+                        collate_fn=lambda batch: batch)
+    with pytest.raises(ValueError, match='cannot read image .*truncated.JPEG'):
+        next(iter(loader))

@@ -1,0 +1,45 @@
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from conftest import REPO
+from mfm_mm.utils import check_config
+
+
+def vit_cfg(data_root: str) -> Config:
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'mfm_vit-b_300e.py'))
+    cfg.train_dataloader.dataset.data_root = data_root
+    return cfg
+
+
+def test_real_configs_pass(tiny_imagenet):
+    for name in ('mfm_vit-b_800e.py', 'mfm_vit-s_300e.py', 'mfm_resnet50_300e.py'):
+        cfg = Config.fromfile(osp.join(REPO, 'configs', name))
+        cfg.train_dataloader.dataset.data_root = tiny_imagenet
+        check_config(cfg)
+
+
+def test_missing_data_root_names_the_option(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r'train_dataloader.dataset.data_root.*nowhere'):
+        check_config(vit_cfg(str(tmp_path / 'nowhere')))
+
+
+def test_test_phase_checks_only_the_test_loader(tmp_path, tiny_imagenet):
+    cfg = vit_cfg(str(tmp_path / 'nowhere'))
+    check_config(cfg, phase='test')  # a pre-training config has no test loader
+
+
+def test_mask_size_must_match_the_crop(tiny_imagenet):
+    cfg = vit_cfg(tiny_imagenet)
+    cfg.train_dataloader.dataset.pipeline[3].input_size = 192
+    with pytest.raises(ValueError, match=r'FrequencyMaskGenerator.input_size \(192, 192\) must '
+                                         r'equal the crop size \(224, 224\)'):
+        check_config(cfg)
+
+
+def test_backbone_size_must_match_the_crop(tiny_imagenet):
+    cfg = vit_cfg(tiny_imagenet)
+    cfg.model.backbone.img_size = 192
+    with pytest.raises(ValueError, match=r'model.backbone.img_size \(192, 192\)'):
+        check_config(cfg)
