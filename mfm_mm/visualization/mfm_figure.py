@@ -1,4 +1,5 @@
-"""Picture of what MFM does: image, spectrum, mask, corrupted input and reconstruction."""
+"""Pictures of what a frequency pretext does: image, spectrum, mask, corrupted input and
+reconstruction per image, and the radially averaged power spectra."""
 from typing import Dict, Sequence
 
 import matplotlib
@@ -13,9 +14,13 @@ from ..models.utils import frequency_filter  # noqa: E402
 
 COLUMNS = ('image', 'log-magnitude spectrum', 'kept frequencies', 'corrupted input',
            'reconstruction')
-# The loss only scores the removed frequencies, so the reconstruction panel shows the input's
-# kept frequencies plus the predicted removed ones (the raw decoder output is unconstrained
-# on the kept frequencies).
+# With a frequency mask the loss only scores the removed frequencies, so the reconstruction
+# panel shows the input's kept frequencies plus the predicted removed ones (the raw decoder
+# output is unconstrained on the kept frequencies). Corruptions without a mask (resampling,
+# blur, noise) are scored on all frequencies: the panel is the raw decoder output, and the
+# mask panel shows the corruption's transfer |F(corrupted)| / |F(image)|, clipped to [0, 1].
+MASK_KINDS = {(True, False): 'low-pass', (False, True): 'high-pass', (True, True): 'band-stop',
+              (False, False): 'band-pass'}
 
 
 def _to_unit(images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> np.ndarray:
@@ -26,15 +31,15 @@ def _to_unit(images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> np.
 
 @torch.no_grad()
 def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray]:
-    """Runs an MFM model on a batch in eval mode and returns the pictures to show.
+    """Runs an MFM model (any corruption) on a batch in eval mode; returns the pictures.
 
     Args:
         model: An ``MFM`` model, possibly wrapped (DDP).
         data_batch: A collated batch as produced by the train dataloader.
 
     Returns:
-        Arrays keyed by :data:`COLUMNS`: RGB images ``(N, H, W, 3)`` in ``[0, 1]``, the
-        spectrum ``(N, H, W)`` and the fftshift-ed masks ``(N, H, W)``.
+        Arrays keyed by :data:`COLUMNS`: RGB images ``(N, H, W, 3)`` in ``[0, 1]``, the log
+        spectrum ``(N, H, W)`` and the fftshift-ed masks (or transfers) ``(N, H, W)``.
     """
     model = model.module if is_model_wrapper(model) else model
     was_training = model.training
@@ -43,20 +48,90 @@ def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray
         data = model.data_preprocessor(data_batch, False)
         inputs, samples = data['inputs'], data['data_samples']
         corrupted, reconstruction, keep = model.reconstruct(inputs, samples)
-        composite = frequency_filter(inputs, keep) + frequency_filter(reconstruction, ~keep)
+        if keep is not None:
+            reconstruction = (frequency_filter(inputs, keep) +
+                              frequency_filter(reconstruction, ~keep))
     finally:
         model.train(was_training)
     mean, std = model.data_preprocessor.mean, model.data_preprocessor.std
-    clean = _to_unit(inputs, mean, std)
-    gray = torch.from_numpy(clean.mean(axis=-1))  # (N, H, W)
-    spectrum = torch.fft.fftshift(torch.fft.fft2(gray), dim=(-2, -1)).abs().log1p()
+    clean, degraded = _to_unit(inputs, mean, std), _to_unit(corrupted, mean, std)
+    if keep is not None:
+        mask = torch.fft.fftshift(keep, dim=(-2, -1)).float().cpu().numpy()
+    else:
+        mask = (_centred_spectrum(degraded) / _centred_spectrum(clean).clamp_min(1e-8)).clamp(
+            0., 1.).numpy()
     return {
         COLUMNS[0]: clean,
-        COLUMNS[1]: spectrum.numpy(),
-        COLUMNS[2]: torch.stack([s.freq_mask for s in samples]).float().cpu().numpy(),
-        COLUMNS[3]: _to_unit(corrupted, mean, std),
-        COLUMNS[4]: _to_unit(composite, mean, std),
+        COLUMNS[1]: _centred_spectrum(clean).log1p().numpy(),
+        COLUMNS[2]: mask,
+        COLUMNS[3]: degraded,
+        COLUMNS[4]: _to_unit(reconstruction, mean, std),
     }
+
+
+def _centred_spectrum(images: np.ndarray) -> torch.Tensor:
+    """``|fftshift(fft2(gray))|`` of ``(N, H, W, 3)`` images, shape ``(N, H, W)``."""
+    gray = torch.from_numpy(images.mean(axis=-1))
+    return torch.fft.fftshift(torch.fft.fft2(gray), dim=(-2, -1)).abs()
+
+
+def mask_kind(mask: np.ndarray) -> str:
+    """Names a mask panel: the filter kind of a binary mask, else the transfer ratio.
+
+    Args:
+        mask: fftshift-ed mask ``(H, W)`` in ``[0, 1]`` (DC at ``(H // 2, W // 2)``).
+
+    Returns:
+        ``'low-pass'``, ``'high-pass'``, ``'band-pass'``, ``'band-stop'`` or ``'transfer'``.
+    """
+    if not np.isin(mask, (0., 1.)).all():
+        return 'transfer'
+    h, w = mask.shape
+    return MASK_KINDS[bool(mask[h // 2, w // 2]), bool(mask[0, 0])]
+
+
+def radial_power(images: np.ndarray) -> np.ndarray:
+    """Radially averaged power spectrum of a batch, averaged over images and channels.
+
+    Args:
+        images: ``(N, H, W, C)`` images.
+
+    Returns:
+        Mean ``|fft2|^2`` per integer radius ``0 .. min(H, W) // 2``, shape ``(R,)``.
+    """
+    h, w = images.shape[1:3]
+    power = np.abs(np.fft.fftshift(np.fft.fft2(images, axes=(1, 2)), axes=(1, 2)))**2
+    y, x = np.ogrid[:h, :w]
+    radius = np.rint(np.hypot(y - h // 2, x - w // 2)).astype(int).ravel()
+    per_bin = power.mean(axis=(0, 3)).ravel()  # (H * W, )
+    inside = radius <= min(h, w) // 2
+    return (np.bincount(radius[inside], weights=per_bin[inside]) /
+            np.bincount(radius[inside]))
+
+
+def save_radial_power_plot(panels: Dict[str, np.ndarray], out_file: str,
+                           title: str = '') -> str:
+    """Plots the radially averaged power of image, corrupted input and reconstruction.
+
+    Args:
+        panels: Output of :func:`mfm_panels`.
+        out_file: Path of the PNG.
+        title: Title of the plot.
+
+    Returns:
+        ``out_file``.
+    """
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for key in (COLUMNS[0], COLUMNS[3], COLUMNS[4]):
+        ax.semilogy(radial_power(panels[key]), label=key)
+    ax.set_xlabel('radius (frequency bins from DC)')
+    ax.set_ylabel('mean power |F|^2')
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out_file, dpi=100)
+    plt.close(fig)
+    return out_file
 
 
 def save_mfm_figure(panels: Dict[str, np.ndarray], out_file: str,
@@ -75,9 +150,7 @@ def save_mfm_figure(panels: Dict[str, np.ndarray], out_file: str,
     fig, axes = plt.subplots(rows, len(titles), figsize=(2.4 * len(titles), 2.4 * rows),
                              squeeze=False)
     for row in range(rows):
-        masks = panels[COLUMNS[2]][row]
-        h, w = masks.shape
-        kind = 'low-pass' if masks[h // 2, w // 2] > 0 else 'high-pass'
+        kind = mask_kind(panels[COLUMNS[2]][row])
         for col, title in enumerate(titles):
             ax = axes[row, col]
             image = panels[title][row]

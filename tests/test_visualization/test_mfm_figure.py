@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 from mmpretrain.registry import MODELS
 from PIL import Image
@@ -31,3 +32,47 @@ def test_batch_norm_statistics_untouched(tmp_path):
     assert torch.equal(model.backbone.bn1.running_mean, before)
     width, height = Image.open(out).size
     assert width > height > 100  # 2 rows x 5 columns
+
+
+def test_panels_of_a_restoration_pretext_show_the_transfer_and_the_raw_output(tmp_path):
+    from mfm_mm.visualization import mask_kind, save_radial_power_plot
+    torch.manual_seed(0)
+    cfg = dict(TINY_VIT, corruption=dict(type='SuperResolutionCorruption', scale=8),
+               head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='all')))
+    model = MODELS.build(cfg)
+    batch = photo_batch(32, n=2)
+    panels = mfm_panels(model, batch)
+    transfer = panels['kept frequencies']
+    assert transfer.shape == (2, 32, 32) and 0 <= transfer.min() and transfer.max() <= 1
+    assert transfer[:, 16, 16].min() > 0.95  # DC passes the resampling
+    assert transfer[:, 0, 0].max() < 0.2  # the corner frequencies do not
+    assert mask_kind(transfer[0]) == 'transfer'
+    data = model.data_preprocessor(batch, False)
+    model.eval()
+    _, raw, _ = model.reconstruct(data['inputs'], data['data_samples'])
+    mean, std = model.data_preprocessor.mean, model.data_preprocessor.std
+    raw = ((raw * std + mean) / 255.).clamp(0, 1).permute(0, 2, 3, 1).detach().numpy()
+    np.testing.assert_allclose(panels['reconstruction'], raw, atol=1e-6)
+    assert Image.open(save_radial_power_plot(panels, str(tmp_path / 'p.png'))).size[0] > 300
+
+
+def test_mask_kinds():
+    from mfm_mm.datasets.transforms import FrequencyMaskGenerator
+    from mfm_mm.visualization import mask_kind
+    gen = FrequencyMaskGenerator(input_size=32, radius=4, band_outer=10)
+    plain = FrequencyMaskGenerator(input_size=32, radius=4)
+    kinds = [mask_kind(m.float().numpy()) for m in (plain.low_pass, plain.high_pass,
+                                                     gen.low_pass, gen.high_pass)]
+    assert kinds == ['low-pass', 'high-pass', 'band-stop', 'band-pass']
+
+
+def test_radial_power_of_a_cosine_peaks_at_its_radius():
+    from mfm_mm.visualization import radial_power
+    y, x = np.mgrid[:64, :64]
+    wave = np.cos(2 * np.pi * (3 * x + 4 * y) / 64)  # frequency (4, 3): radius 5
+    curve = radial_power(np.repeat(wave[None, ..., None], 3, axis=-1))
+    assert curve.shape == (33, ) and int(np.argmax(curve)) == 5
+    # the power (64 * 64 / 2)^2 of the 2 bins (4, 3), (-4, -3), averaged over the ring
+    ring = np.rint(np.hypot(y - 32, x - 32)) == 5
+    assert curve[5] == pytest.approx(2 * (64 * 64 / 2)**2 / ring.sum())
+    assert curve[:5].max() < 1e-12 * curve[5]

@@ -1,0 +1,8 @@
+# MFM with band masks, ViT-B/16, 300 epochs: per image, either only the band 16 <= d < 48 is
+# kept (band-pass) or only that band is removed (band-stop), each with probability 0.5. The
+# loss scores the removed frequencies.
+_base_ = '../mfm_vit-b_300e.py'
+
+train_pipeline = _base_.train_pipeline
+train_pipeline[3].update(radius=16, band_outer=48)
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
