@@ -1,0 +1,62 @@
+"""FAMT end to end through tools/train.py: real photos, one refresh, checkpoints and resume."""
+import os.path as osp
+
+import pytest
+import torch
+
+from conftest import PYTHON, REPO, run_tool
+from test_train import logged_losses
+
+FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
+
+
+def famt_small_options(data_root: str, epochs: int) -> list:
+    """64 px, batch 8, DeiT-Tiny encoder, 2-block decoder; random masking for 1 epoch."""
+    return [
+        f'train_dataloader.dataset.data_root={data_root}', 'train_dataloader.batch_size=8',
+        'train_dataloader.num_workers=2', 'train_dataloader.dataset.pipeline.1.scale=64',
+        'train_dataloader.dataset.pipeline.3.grid_size=4', 'model.backbone.img_size=64',
+        'model.backbone.arch=deit-tiny', 'model.neck.num_patches=16', 'model.neck.embed_dim=192',
+        'model.neck.decoder_embed_dim=128', 'model.neck.decoder_depth=2',
+        'model.neck.decoder_num_heads=4', 'custom_hooks.0.warmup_epochs=1',
+        'custom_hooks.0.interval=10', 'custom_hooks.0.batch_size=16',
+        f'train_cfg.max_epochs={epochs}', 'param_scheduler.0.end=1',
+        'param_scheduler.1.begin=1', 'param_scheduler.1.end=4', 'param_scheduler.1.T_max=3',
+        'default_hooks.logger.interval=1', 'randomness.seed=0', 'resume=False',
+    ]
+
+
+def famt_state(path: str) -> dict:
+    with torch.serialization.safe_globals([getattr]):  # mmengine's HistoryBuffer state
+        return torch.load(path, weights_only=True)['famt_weights']
+
+
+@pytest.mark.slow
+def test_famt_pretrains_refreshes_and_resumes(tiny_imagenet, tmp_path):
+    work_dir = str(tmp_path / 'famt')
+    out = run_tool([PYTHON, 'tools/train.py', FAMT, '--work-dir', work_dir, '--cfg-options',
+                    *famt_small_options(tiny_imagenet, epochs=3)])
+    assert 'FAMT: random masking until epoch 1' in out.stdout
+    assert 'FAMT: refreshing the sampling weights of 48 images (epoch 1)' in out.stdout
+    assert '48/48' in out.stdout  # mmengine's ProgressBar over the training set
+    losses = logged_losses(work_dir)
+    assert [it for it, _ in losses] == list(range(1, 19))  # 48 photos / 8 x 3 epochs
+    values = [loss for _, loss in losses]
+    assert sum(values[-6:]) / 6 < 0.95 * sum(values[:6]) / 6, values
+    before, after = famt_state(osp.join(work_dir, 'epoch_1.pth')), famt_state(
+        osp.join(work_dir, 'epoch_3.pth'))
+    assert before['refreshed_epoch'] is None and (before['weights'] == 255).all()
+    weights = after['weights']
+    assert after['refreshed_epoch'] == 1 and weights.shape == (48, 4, 4)
+    assert weights.dtype == torch.uint8 and (weights.float() / 255).std() > 0.1
+
+    options = famt_small_options(tiny_imagenet, epochs=4)
+    options.remove('resume=False')
+    out = run_tool([PYTHON, 'tools/train.py', FAMT, '--work-dir', work_dir, '--resume',
+                    '--cfg-options', *options])
+    assert 'resumed epoch: 3, iter: 18' in out.stdout
+    assert 'FAMT: sampling weights restored (refreshed at epoch 1)' in out.stdout
+    assert 'FAMT: masking by the weights refreshed at epoch 1' in out.stdout
+    assert 'refreshing' not in out.stdout  # the maps came back from the checkpoint
+    assert [it for it, _ in logged_losses(work_dir)] == list(range(1, 25))
+    assert torch.equal(famt_state(osp.join(work_dir, 'epoch_4.pth'))['weights'], weights)
