@@ -1,4 +1,4 @@
-from .algorithms import FAMTMAE, MFM, ConMIM
+from .algorithms import FAMTMAE, MFM, ConMIM, FrequencySimMIM
 from .backbones import FAMTViT
 from .corruptions import (FrequencyMaskCorruption, GaussianBlurCorruption,
                           GaussianNoiseCorruption, SuperResolutionCorruption)
@@ -6,6 +6,6 @@ from .heads import MFMHead
 from .losses import FrequencyLoss, PatchInfoNCELoss
 from .necks import FAMTPretrainDecoder
 
-__all__ = ['MFM', 'MFMHead', 'FrequencyLoss', 'ConMIM', 'PatchInfoNCELoss', 'FAMTMAE',
+__all__ = ['MFM', 'FrequencySimMIM', 'MFMHead', 'FrequencyLoss', 'ConMIM', 'PatchInfoNCELoss', 'FAMTMAE',
            'FAMTViT', 'FAMTPretrainDecoder', 'FrequencyMaskCorruption',
            'GaussianBlurCorruption', 'GaussianNoiseCorruption', 'SuperResolutionCorruption']

@@ -6,7 +6,7 @@ from mmpretrain.models import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from ..corruptions import build_corruption
+from ..corruptions import apply_corruption, build_corruption
 
 
 @MODELS.register_module()
@@ -57,7 +57,7 @@ class MFM(BaseSelfSupervisor):
 
     def corrupt(self, inputs: torch.Tensor,
                 data_samples: List[DataSample]) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
-        """Un-normalises, corrupts and re-normalises the batch, in float32 outside autocast.
+        """Un-normalises, corrupts and re-normalises the batch (see ``apply_corruption``).
 
         Args:
             inputs: Normalised clean images ``(N, C, H, W)``, i.e. ``(x_255 - mean) / std``.
@@ -67,14 +67,7 @@ class MFM(BaseSelfSupervisor):
             ``(corrupted, keep)``: normalised corrupted images ``(N, C, H, W)`` and the kept
             frequencies in ``fft2`` layout ``(N, H, W)`` (None for corruptions without a mask).
         """
-        if not getattr(self.data_preprocessor, '_enable_normalize', False):
-            raise ValueError('MFM needs data_preprocessor with mean and std: the corruption '
-                             'works on un-normalised images')
-        mean, std = self.data_preprocessor.mean, self.data_preprocessor.std  # (C, 1, 1), 0-255
-        with torch.autocast(device_type=inputs.device.type, enabled=False):
-            unit = (inputs.float() * std + mean) / 255.  # (N, C, H, W) in [0, 1]
-            corrupted, keep = self.corruption(unit, data_samples)
-            return (corrupted * 255. - mean) / std, keep
+        return apply_corruption(self.corruption, inputs, data_samples, self.data_preprocessor)
 
     def reconstruct(self, inputs: torch.Tensor,
                     data_samples: List[DataSample]) -> Tuple[torch.Tensor, ...]:
