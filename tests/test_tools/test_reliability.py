@@ -1,0 +1,131 @@
+"""Kills, NaNs and distributed equivalence, end to end through tools/ on real photos."""
+import glob
+import json
+import os
+import os.path as osp
+import signal
+import subprocess
+
+import pytest
+import torch
+
+from conftest import PYTHON, REPO, run_tool
+from mfm_mm.utils import is_complete_checkpoint
+from test_tools.test_train import DEMO, free_port, small_run_options
+
+pytestmark = pytest.mark.slow
+
+
+def last_run_losses(work_dir: str) -> dict:
+    """``{iter: loss}`` of the most recent run in ``work_dir``."""
+    path = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))[-1]
+    with open(path) as f:
+        rows = [json.loads(line) for line in f]
+    return {row['iter']: row['loss'] for row in rows if 'loss' in row}
+
+
+def train_args(work_dir: str, options: list, *extra: str) -> list:
+    return [PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, *extra,
+            '--cfg-options', *options]
+
+
+def kill_when(args: list, trigger: str) -> str:
+    """Starts a training run and SIGKILLs it when ``trigger`` appears in its log."""
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=dict(os.environ, PYTHONUNBUFFERED='1'),
+                            start_new_session=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if trigger in line:
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, f'never saw {trigger!r}:\n{"".join(seen[-20:])}'
+    return ''.join(seen)
+
+
+@pytest.fixture(scope='module')
+def reference(tiny_imagenet, tmp_path_factory):
+    """An uninterrupted 4-epoch run (24 iterations), a checkpoint per epoch."""
+    options = small_run_options(tiny_imagenet, epochs=4) + ['default_hooks.checkpoint.interval=1']
+    work_dir = str(tmp_path_factory.mktemp('reference'))
+    run_tool(train_args(work_dir, options))
+    losses = last_run_losses(work_dir)
+    assert sorted(losses) == list(range(1, 25))
+    return options, losses
+
+
+@pytest.mark.parametrize('trigger, resumed_from', [
+    ('Epoch(train) [2][3/6]', 1),  # mid-epoch
+    ('Epoch(train) [3][6/6]', 2),  # at the end of an epoch, before its checkpoint
+    ('Saving checkpoint at 3 epochs', 2),  # while the checkpoint is being written
+])
+def test_killed_run_resumes_and_reproduces_the_losses(reference, tmp_path, trigger,
+                                                      resumed_from):
+    options, expected = reference
+    work_dir = str(tmp_path)
+    kill_when(train_args(work_dir, options), trigger)
+    for path in glob.glob(osp.join(work_dir, '*.pth')):
+        assert is_complete_checkpoint(path), f'{path} is truncated'
+    out = run_tool(train_args(work_dir, options, '--resume'))
+    resumed = last_run_losses(work_dir)
+    first = min(resumed)
+    assert first in (resumed_from * 6 + 1, resumed_from * 6 + 7)  # the kill may follow the save
+    assert f'resumed epoch: {(first - 1) // 6}' in out.stdout
+    assert resumed == {it: expected[it] for it in range(first, 25)}  # bit for bit
+
+
+def test_nan_loss_stops_before_the_weights_and_skip_goes_on(tiny_imagenet, tmp_path):
+    options = small_run_options(tiny_imagenet, epochs=1) + ['model.head.loss.loss_weight=nan']
+    proc = subprocess.run(train_args(str(tmp_path / 'stop'), options), cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert 'FloatingPointError: non-finite loss at iteration 1 (epoch 1)' in proc.stderr
+    assert not glob.glob(str(tmp_path / 'stop' / '*.pth'))
+
+    skip = str(tmp_path / 'skip')
+    out = run_tool(train_args(skip, options + ['custom_hooks.2.action=skip']))
+    assert 'step skipped (6 so far)' in out.stdout
+    with torch.serialization.safe_globals([getattr]):
+        state = torch.load(osp.join(skip, 'epoch_1.pth'))['state_dict']
+    assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
+
+
+def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp_path):
+    """Deterministic data (resize, no flip, always low-pass): DDP over 2 x 8 == 1 x 16."""
+    config = tmp_path / 'deterministic.py'
+    config.write_text(
+        f"_base_ = {DEMO!r}\n"
+        "custom_imports = dict(imports=['mfm_mm', 'rank_loss_recorder'],\n"
+        "                      allow_failed_imports=False)\n"
+        "custom_hooks = _base_.custom_hooks + [dict(type='RankLossRecorderHook')]\n"
+        "train_pipeline = _base_.train_pipeline\n"
+        "train_pipeline[1] = dict(type='Resize', scale=64)\n"
+        "train_pipeline[2]['prob'] = 0.0\n"
+        "train_pipeline[3]['low_pass_prob'] = 1.0\n"
+        "train_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n")
+    options = small_run_options(tiny_imagenet, epochs=2)
+    options = [o for o in options if not o.startswith('train_dataloader.dataset.pipeline.1')]
+    env = {'PYTHONPATH': osp.join(REPO, 'tests', 'helpers'), 'OMP_NUM_THREADS': '1'}
+    single = str(tmp_path / 'single')
+    run_tool([PYTHON, 'tools/train.py', str(config), '--work-dir', single, '--cfg-options',
+              *options, 'train_dataloader.batch_size=16'], env=env)
+    double = str(tmp_path / 'double')
+    run_tool(['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir', double,
+              '--cfg-options', *options],
+             env=dict(env, PYTHON=PYTHON, PORT=str(free_port())))
+
+    def losses(work_dir, rank):
+        with open(osp.join(work_dir, f'losses_rank{rank}.json')) as f:
+            return json.load(f)
+
+    one = losses(single, 0)
+    two = [(a + b) / 2 for a, b in zip(losses(double, 0), losses(double, 1))]
+    assert len(one) == len(two) == 6
+    assert max(abs(a - b) for a, b in zip(one, two)) < 1e-5
+    with torch.serialization.safe_globals([getattr]):
+        w1 = torch.load(osp.join(single, 'epoch_2.pth'))['state_dict']
+        w2 = torch.load(osp.join(double, 'epoch_2.pth'))['state_dict']
+    for name in w1:
+        torch.testing.assert_close(w1[name], w2[name], atol=1e-5, rtol=0)
