@@ -1,3 +1,8 @@
 from .corpus import bundled_photos, write_imagenet_folder
+from .downstream import as_cli, classification_options, segmentation_options
+from .labelled import (COIN_CLASSES, DIGIT_CLASSES, write_coins_ade20k_folder,
+                       write_digits_imagenet_folder)
 
-__all__ = ['bundled_photos', 'write_imagenet_folder']
+__all__ = ['bundled_photos', 'write_imagenet_folder', 'as_cli', 'classification_options',
+           'segmentation_options', 'COIN_CLASSES', 'DIGIT_CLASSES', 'write_coins_ade20k_folder',
+           'write_digits_imagenet_folder']
