@@ -11,11 +11,11 @@ with the OpenMMLab wheels (CUDA torch/torchvision, full mmcv) this module change
 3. mmengine's ``init_dist`` calls ``torch.cuda.set_device`` unconditionally, which raises on a
    CPU-only torch. Without CUDA it becomes a no-op (nothing to select).
 4. torch >= 2.6 loads checkpoints with ``weights_only=True``; mmengine's own checkpoints carry
-   its ``HistoryBuffer`` and numpy arrays. Those classes (data only, no code) are allow-listed
-   for every load. A ``HistoryBuffer`` also pickles its statistics methods through
-   ``getattr``, which cannot be allowed in general; :func:`trust_resumed_checkpoint` allows it
-   only while a runner resumes its own training state (``--resume``), never for ``load_from``,
-   ``init_cfg`` or any other weights.
+   its ``HistoryBuffer``, numpy arrays and, for the buffer's statistics methods,
+   ``getattr(HistoryBuffer, 'mean')``. Those data classes are allow-listed, and ``getattr`` is
+   replaced by :func:`history_buffer_getattr`, which resolves exactly those methods and
+   refuses anything else. Every ``torch.load`` stays in safe mode (resume, ``load_from``,
+   ``init_cfg``), and local loads through mmengine name the file when they refuse one.
 5. mmengine writes local files (checkpoints, ``last_checkpoint``) in place, so a process killed
    mid-write leaves a truncated checkpoint. Local writes go to a temporary name in the same
    folder and are renamed over the target, which is atomic.
@@ -23,6 +23,8 @@ with the OpenMMLab wheels (CUDA torch/torchvision, full mmcv) this module change
 import importlib
 import importlib.util
 import os
+import pickle
+import re
 import sys
 import types
 from typing import List
@@ -105,35 +107,70 @@ def patch_cuda_set_device() -> None:
     APPLIED.append('cpu-set-device')
 
 
+def history_buffer_getattr(owner, name: str):
+    """The only ``getattr`` a checkpoint may call: ``HistoryBuffer``'s statistics methods.
+
+    Args:
+        owner: What the pickle asks an attribute of.
+        name: The attribute.
+
+    Returns:
+        The method, when ``owner`` is ``HistoryBuffer`` and ``name`` one of its statistics.
+
+    Raises:
+        pickle.UnpicklingError: For anything else.
+    """
+    from mmengine.logging import HistoryBuffer
+    if owner is HistoryBuffer and name in ('min', 'max', 'current', 'mean'):
+        return getattr(HistoryBuffer, name)
+    raise pickle.UnpicklingError(f'checkpoint asks for getattr({owner!r}, {name!r}): refused')
+
+
 def allow_mmengine_checkpoints() -> None:
-    """Allow-lists the data classes mmengine stores in its checkpoints for safe loading."""
+    """Allow-lists what mmengine stores in its checkpoints (data only) for safe loading."""
     import numpy as np
     from mmengine.logging import HistoryBuffer
     safe = [HistoryBuffer, np.ndarray, np.dtype, np._core.multiarray._reconstruct,
-            np._core.multiarray.scalar]
+            np._core.multiarray.scalar, (history_buffer_getattr, 'builtins.getattr')]
     safe += [type(np.dtype(code)) for code in 'bBhHiIlLqQefdgFD?']
     torch.serialization.add_safe_globals(safe)
     APPLIED.append('mmengine-checkpoint-allowlist')
 
 
-def trust_resumed_checkpoint(runner) -> None:
-    """Lets ``runner`` resume an mmengine checkpoint (which pickles ``getattr``) safely.
-
-    Only ``runner.load_or_resume`` is wrapped, and only when the run resumes: loading
-    pre-trained weights keeps the plain allow-list.
+def load_local_checkpoint(filename: str, map_location=None):
+    """mmengine's loader for local files, in safe mode, with errors that name the file.
 
     Args:
-        runner: An mmengine ``Runner`` built from a config.
+        filename: Checkpoint path.
+        map_location: As in ``torch.load``.
+
+    Returns:
+        The loaded object.
+
+    Raises:
+        FileNotFoundError: No such file.
+        ValueError: The file is not a complete checkpoint, or it pickles code.
     """
-    if not runner._resume:
-        return
-    load_or_resume = runner.load_or_resume
+    filename = os.path.expanduser(filename)
+    if not os.path.isfile(filename):
+        raise FileNotFoundError(f'checkpoint not found: {filename}')
+    try:
+        return torch.load(filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        found = re.search(r'GLOBAL (\S+)|getattr\([^)]*\)', str(err))
+        what = found.group(0).replace('GLOBAL ', '') if found else 'an unsupported object'
+        raise ValueError(f'refused to load {filename}: it would run {what} while unpickling; '
+                         'only plain weights and mmengine training state are loaded') from None
+    except (RuntimeError, EOFError) as err:
+        raise ValueError(f'{filename} is not a complete PyTorch checkpoint '
+                         f'({str(err).splitlines()[0]})') from None
 
-    def resume_with_getattr() -> None:
-        with torch.serialization.safe_globals([getattr]):
-            load_or_resume()
 
-    runner.load_or_resume = resume_with_getattr
+def register_checkpoint_loader() -> None:
+    """Makes mmengine load local checkpoints through :func:`load_local_checkpoint`."""
+    from mmengine.runner import CheckpointLoader
+    CheckpointLoader.register_scheme(prefixes='', force=True)(load_local_checkpoint)
+    APPLIED.append('safe-checkpoint-loader')
 
 
 def make_local_writes_atomic() -> None:
@@ -169,5 +206,6 @@ def apply() -> None:
     patch_torchvision()
     patch_cuda_set_device()
     allow_mmengine_checkpoints()
+    register_checkpoint_loader()
     make_local_writes_atomic()
     patch_mmcv_ops()

@@ -53,29 +53,25 @@ def test_numpy_metadata_loads_in_safe_mode(tmp_path):
     assert loaded['meta']['seed'] == 3 and loaded['meta']['arr'].tolist() == [0., 1., 2.]
 
 
-def test_training_state_loads_only_while_resuming(tmp_path):
+def test_mmengine_training_state_loads_in_safe_mode(tmp_path):
     path = tmp_path / 'epoch_1.pth'
-    mmengine_like_checkpoint(path)
-    with pytest.raises(pickle.UnpicklingError, match='getattr'):
+    mmengine_like_checkpoint(path)  # pickles getattr(HistoryBuffer, 'min') etc.
+    loaded = torch.load(path, weights_only=True)
+    buffer = loaded['message_hub']['log_scalars']['loss']
+    assert buffer.current() == 1.5 and buffer.mean() == 1.5
+
+
+class SneakyGetattr:
+    def __reduce__(self):
+        from mmengine.logging import HistoryBuffer
+        return (getattr, (HistoryBuffer, 'update'))
+
+
+def test_getattr_is_limited_to_history_buffer_statistics(tmp_path):
+    path = tmp_path / 'sneaky.pth'
+    torch.save({'x': SneakyGetattr()}, path)
+    with pytest.raises(pickle.UnpicklingError, match="getattr.*'update'.*refused"):
         torch.load(path, weights_only=True)
-
-    class FakeRunner:
-        _resume = True
-
-        def load_or_resume(self):
-            self.loaded = torch.load(path, weights_only=True)
-
-    runner = FakeRunner()
-    compat.trust_resumed_checkpoint(runner)
-    runner.load_or_resume()
-    assert runner.loaded['message_hub']['log_scalars']['loss'].current() == 1.5
-    with pytest.raises(pickle.UnpicklingError, match='getattr'):  # only inside the resume
-        torch.load(path, weights_only=True)
-    runner = FakeRunner()
-    runner._resume = False
-    compat.trust_resumed_checkpoint(runner)
-    with pytest.raises(pickle.UnpicklingError, match='getattr'):
-        runner.load_or_resume()
 
 
 class Evil:
@@ -88,6 +84,23 @@ def test_pickle_carrying_code_is_refused(tmp_path):
     torch.save({'state_dict': Evil()}, path)
     with pytest.raises(pickle.UnpicklingError, match='system'):
         torch.load(path, weights_only=True)
+
+
+def test_mmengine_loads_refuse_code_and_truncation_naming_the_file(tmp_path):
+    from mmengine.runner import load_checkpoint
+    model = torch.nn.Linear(2, 2)
+    evil = tmp_path / 'evil.pth'
+    torch.save({'state_dict': Evil()}, evil)
+    with pytest.raises(ValueError, match=f'refused to load {evil}: it would run posix.system'):
+        load_checkpoint(model, str(evil))
+    good = tmp_path / 'good.pth'
+    torch.save({'state_dict': model.state_dict()}, good)
+    (tmp_path / 'cut.pth').write_bytes(good.read_bytes()[:200])
+    with pytest.raises(ValueError, match='cut.pth is not a complete PyTorch checkpoint'):
+        load_checkpoint(model, str(tmp_path / 'cut.pth'))
+    with pytest.raises(FileNotFoundError, match='checkpoint not found: .*missing.pth'):
+        load_checkpoint(model, str(tmp_path / 'missing.pth'))
+    load_checkpoint(model, str(good))
 
 
 def test_local_writes_are_atomic(tmp_path, monkeypatch):

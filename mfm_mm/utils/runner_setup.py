@@ -6,7 +6,6 @@ from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from ..compat import trust_resumed_checkpoint
 from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu
 from .resume import find_resumable_checkpoint
@@ -44,9 +43,6 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     ``--resume`` without a path resumes the checkpoint named by ``last_checkpoint`` or, if
     that one is missing or incomplete, the newest complete checkpoint of the work_dir.
 
-    A resuming runner may unpickle mmengine's training state (see
-    :func:`mfm_mm.compat.trust_resumed_checkpoint`); all other loads stay weights-only.
-
     Args:
         cfg: The full config (changed in place by the CPU fallback).
         phase: ``'train'`` or ``'test'``: which dataloaders :func:`check_config` checks.
@@ -62,5 +58,4 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     for note in notes:
         runner.logger.info(note)
-    trust_resumed_checkpoint(runner)
     return runner
