@@ -1,0 +1,7 @@
+# MFM with a radius drawn per image on the CPU demo (ViT-Tiny/16, 128 px): uniform in [5, 18],
+# the 224 px range [8, 32] scaled.
+_base_ = '../../demo/mfm_vit-tiny-p16_cpu-demo_128px.py'
+
+train_pipeline = _base_.train_pipeline
+train_pipeline[3].update(radius=(5, 18))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
