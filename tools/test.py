@@ -2,10 +2,9 @@
 import argparse
 import os
 
-from mmengine.config import DictAction
-
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
 from mfm_mm.utils import build_runner, load_config
+from mfm_mm.utils.cli import add_launch_args, parse_launch_args
 
 
 def parse_args() -> argparse.Namespace:
@@ -14,14 +13,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the dir to save the evaluation results')
     parser.add_argument('--out', help='dump the predictions to this pickle file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, e.g. key=value')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_launch_args(add_launch_args(parser))
 
 
 def main() -> None:

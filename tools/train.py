@@ -1,11 +1,9 @@
 """Train a model with mmengine's Runner (mmpretrain's flags; imports ``mfm_mm``)."""
 import argparse
-import os
-
-from mmengine.config import DictAction
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
 from mfm_mm.utils import build_runner, load_config
+from mfm_mm.utils.cli import add_launch_args, parse_launch_args
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,14 +23,7 @@ def parse_args() -> argparse.Namespace:
                         help='do not pin memory in the dataloaders')
     parser.add_argument('--no-persistent-workers', action='store_true',
                         help='do not keep dataloader workers alive between epochs')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, e.g. key=value')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_launch_args(add_launch_args(parser))
 
 
 def merge_args(cfg, args):

@@ -1,6 +1,7 @@
 """End to end through tools/: real photos, mmengine's Runner, checkpoints and resume."""
 import glob
 import json
+import os
 import os.path as osp
 import socket
 
@@ -114,3 +115,18 @@ def test_test_tool_refuses_a_pretraining_config(tmp_path):
 def test_readme_documents_the_flagship_command():
     readme = open(osp.join(REPO, 'README.md')).read()
     assert 'tools/dist_train.sh configs/mfm_vit-b_800e.py 8' in readme
+
+
+def test_slurm_scripts_pass_mmpretrain_style_arguments(tmp_path):
+    srun = tmp_path / 'srun'
+    srun.write_text('#!/bin/bash\necho "SRUN $@"\n')
+    srun.chmod(0o755)
+    env = {'PATH': f'{tmp_path}:{os.environ["PATH"]}', 'GPUS': '16', 'PYTHON': 'py'}
+    train = run_tool(['bash', 'tools/slurm_train.sh', 'part', 'mfm', 'configs/mfm_vit-b_800e.py',
+                      'work_dirs/x', '--amp'], env=env).stdout
+    assert ('--ntasks=16 --ntasks-per-node=8 --cpus-per-task=5 --kill-on-bad-exit=1 py -u '
+            'tools/train.py configs/mfm_vit-b_800e.py --work-dir=work_dirs/x --amp '
+            '--launcher=slurm') in train
+    test = run_tool(['bash', 'tools/slurm_test.sh', 'part', 'mfm', 'cfg.py', 'ckpt.pth'],
+                    env=env).stdout
+    assert 'py -u tools/test.py cfg.py ckpt.pth --launcher=slurm' in test
