@@ -1,4 +1,4 @@
-"""Every config of configs/mfm_pretexts/ and configs/mfm_plugins/ builds and trains on CPU.
+"""Every config of configs/mfm_pretexts/ (and demo/) and configs/mfm_plugins/ trains on CPU.
 
 Each real recipe is shrunk the way a user would (64 px, batch 8, tiny backbone, 2 iterations)
 and run through ``mfm_mm.utils.build_runner``, the path of ``tools/train.py``.
@@ -14,6 +14,7 @@ from conftest import REPO
 
 CONFIGS = sorted(
     glob.glob(osp.join(REPO, 'configs', 'mfm_pretexts', '*.py')) +
+    glob.glob(osp.join(REPO, 'configs', 'mfm_pretexts', 'demo', '*.py')) +
     glob.glob(osp.join(REPO, 'configs', 'mfm_plugins', '*.py')))
 TINY_VIT = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
 TINY_SWIN = dict(embed_dims=16, depths=[1, 1, 1, 1], num_heads=[1, 1, 2, 4])
@@ -35,7 +36,7 @@ def shrink(cfg, data_root: str, work_dir: str, size: int = 64):
             step['scale'] = size
         elif step['type'] == 'FrequencyMaskGenerator':
             radius = step['radius']
-            step.update(input_size=size, radius=(2, 6) if isinstance(radius, tuple) else 4)
+            step.update(input_size=size, radius=(2, 6) if isinstance(radius, (tuple, list)) else 4)
             if step.get('band_outer'):
                 step['band_outer'] = 12
         elif step['type'] == 'SimMIMMaskGenerator':
@@ -57,7 +58,7 @@ def shrink(cfg, data_root: str, work_dir: str, size: int = 64):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('path', CONFIGS, ids=[osp.basename(p)[:-3] for p in CONFIGS])
+@pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, REPO)[8:-3] for p in CONFIGS])
 def test_config_builds_and_trains_two_iterations(path, tiny_imagenet, tmp_path):
     from mfm_mm.utils import build_runner, load_config
     cfg = load_config(path)
