@@ -1,0 +1,113 @@
+"""configs/benchmarks/: every downstream recipe builds, with the settings the spec lists."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import MODELS, DefaultScope
+
+from conftest import REPO
+from mfm_mm.utils import adapt_to_cpu
+
+BENCHMARKS = osp.join(REPO, 'configs', 'benchmarks')
+CONFIGS = sorted(glob.glob(osp.join(BENCHMARKS, '**', '*.py'), recursive=True))
+VIT_B_FINETUNE = osp.join(BENCHMARKS, 'classification', 'vit-base-p16_8xb256-coslr-100e_in1k.py')
+VIT_B_UPERNET = osp.join(BENCHMARKS, 'segmentation',
+                         'vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py')
+
+
+def build_model(cfg: Config) -> torch.nn.Module:
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        model = dict(cfg.model)
+        model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
+        return MODELS.build(model)
+
+
+def lr_scales(cfg: Config, model: torch.nn.Module) -> dict:
+    """Learning-rate scale of every trainable parameter, by name."""
+    adapt_to_cpu(cfg, distributed=False)  # AmpOptimWrapper -> OptimWrapper without CUDA
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    base_lr = cfg.optim_wrapper.optimizer.lr
+    names = {id(param): name for name, param in model.named_parameters()}
+    return {names[id(param)]: round(group['lr'] / base_lr, 8)
+            for group in optim_wrapper.optimizer.param_groups for param in group['params']}
+
+
+def test_every_task_has_configs():
+    names = [osp.relpath(path, BENCHMARKS) for path in CONFIGS]
+    assert len(names) == 9, names
+    assert sum(name.startswith('segmentation/') for name in names) == 2
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, BENCHMARKS))
+def test_config_builds(path):
+    cfg = Config.fromfile(path)
+    assert cfg.custom_imports == dict(imports=['mfm_mm'], allow_failed_imports=False)
+    init_cfg = cfg.model.backbone.init_cfg
+    assert init_cfg.type == 'Pretrained' and init_cfg.checkpoint == cfg.pretrained
+    segmentation = '/segmentation/' in path
+    assert cfg.default_scope == ('mmseg' if segmentation else 'mmpretrain')
+    # mmseg backbones take converted weights (mfm2mmseg); classifiers the backbone prefix.
+    assert init_cfg.get('prefix') == (None if segmentation else 'backbone.')
+    model = build_model(cfg)
+    trainable = sum(p.numel() for p in model.backbone.parameters() if p.requires_grad)
+    if 'linear' in path:
+        assert trainable == 0
+        assert [type(neck).__name__ for neck in model.neck] == [
+            'GlobalAveragePooling', 'ClsBatchNormNeck']
+        assert not model.neck[1].bn.affine
+    else:
+        assert trainable > 20e6
+    for name in ('train_dataloader', 'val_dataloader', 'val_evaluator', 'test_evaluator'):
+        assert cfg.get(name) is not None, name
+
+
+def test_vit_b_finetune_recipe():
+    cfg = Config.fromfile(VIT_B_FINETUNE)
+    backbone, train = cfg.model.backbone, cfg.train_dataloader.dataset.pipeline
+    assert (backbone.drop_path_rate, backbone.out_type, backbone.final_norm) == (
+        0.1, 'avg_featmap', False)
+    assert [aug.type for aug in cfg.model.train_cfg.augments] == ['Mixup', 'CutMix']
+    assert [aug.alpha for aug in cfg.model.train_cfg.augments] == [0.8, 1.0]
+    assert cfg.model.head.loss.label_smooth_val == 0.1
+    assert [t.type for t in train][3:5] == ['RandAugment', 'RandomErasing']
+    assert (train[3].magnitude_level, train[3].magnitude_std, train[4].erase_prob) == (
+        9, 0.5, 0.25)
+    test = cfg.test_dataloader.dataset.pipeline
+    assert (test[1].scale, test[2].crop_size) == (256, 224)
+    assert cfg.optim_wrapper.optimizer.lr == pytest.approx(8e-3)
+    assert cfg.train_cfg.max_epochs == 100 and cfg.param_scheduler[0].end == 5
+    assert Config.fromfile(VIT_B_FINETUNE.replace(
+        'vit-base-p16_8xb256-coslr-100e', 'vit-small-p16_8xb256-coslr-200e')).train_cfg.max_epochs == 200
+
+
+def test_vit_b_finetune_has_14_layer_decay_scales():
+    cfg = Config.fromfile(VIT_B_FINETUNE)
+    model = build_model(cfg)
+    scales = lr_scales(cfg, model)
+    assert sorted(set(scales.values())) == [round(0.8**k, 8) for k in range(13, -1, -1)]
+    assert scales['backbone.pos_embed'] == scales['backbone.cls_token'] == round(0.8**13, 8)
+    assert scales['backbone.patch_embed.projection.weight'] == round(0.8**13, 8)
+    for layer in range(12):
+        assert scales[f'backbone.layers.{layer}.attn.qkv.weight'] == round(0.8**(12 - layer), 8)
+    assert scales['backbone.ln2.weight'] == scales['head.fc.weight'] == 1.0
+
+
+def test_vit_b_upernet_has_14_layer_decay_scales():
+    cfg = Config.fromfile(VIT_B_UPERNET)
+    backbone = cfg.model.backbone
+    assert (backbone.out_indices, backbone.img_size, backbone.drop_path_rate) == (
+        [3, 5, 7, 11], (512, 512), 0.1)
+    assert cfg.model.neck.type == 'Feature2Pyramid' and cfg.model.decode_head.type == 'UPerHead'
+    assert cfg.model.test_cfg.mode == 'slide' and cfg.train_cfg.max_iters == 160000
+    assert cfg.optim_wrapper.optimizer.lr == 7e-4
+    assert [s.type for s in cfg.param_scheduler] == ['LinearLR', 'PolyLR']
+    model = build_model(cfg)
+    scales = lr_scales(cfg, model)
+    backbone_scales = {v for k, v in scales.items() if k.startswith('backbone.')}
+    assert sorted(backbone_scales) == [round(0.65**k, 8) for k in range(13, -1, -1)]
+    assert scales['backbone.pos_embed'] == round(0.65**13, 8)
+    assert scales['decode_head.conv_seg.weight'] == 1.0
