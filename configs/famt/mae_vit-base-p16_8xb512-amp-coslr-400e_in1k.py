@@ -4,7 +4,3 @@
 _base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py'
 
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
-
-# mmengine marks every inherited dict with `_scope_`; Runner.build_dataloader would pass it on
-# to the collate function, so the collate_fn is declared here again.
-train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))

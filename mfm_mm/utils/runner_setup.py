@@ -30,6 +30,12 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
     cfg.launcher = launcher
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        collate = (cfg.get(name) or {}).get('collate_fn')
+        if isinstance(collate, dict):
+            # `mmpretrain::` inheritance tags every typed dict with `_scope_`, and mmengine
+            # passes a collate_fn's keys on to the function as keyword arguments
+            collate.pop('_scope_', None)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:

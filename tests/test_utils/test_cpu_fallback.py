@@ -44,3 +44,9 @@ def test_load_config_work_dir_precedence(tmp_path):
     assert load_config(path).work_dir == './work_dirs/mfm_vit-s_300e'
     cfg = load_config(path, work_dir=str(tmp_path), cfg_options={'train_cfg.max_epochs': 2})
     assert cfg.work_dir == str(tmp_path) and cfg.train_cfg.max_epochs == 2
+
+
+def test_load_config_strips_scope_from_inherited_collate_fn():
+    path = osp.join(REPO, 'configs', 'famt', 'mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
+    assert Config.fromfile(path).train_dataloader.collate_fn['_scope_'] == 'mmpretrain'
+    assert load_config(path).train_dataloader.collate_fn == dict(type='default_collate')
