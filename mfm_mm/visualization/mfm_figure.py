@@ -93,6 +93,9 @@ def mask_kind(mask: np.ndarray) -> str:
 def radial_power(images: np.ndarray) -> np.ndarray:
     """Radially averaged power spectrum of a batch, averaged over images and channels.
 
+    Each image is made mean-free and multiplied by a 2-D Hann window first, so the jump at the
+    image border (the FFT is periodic) does not spread power over all frequencies.
+
     Args:
         images: ``(N, H, W, C)`` images.
 
@@ -100,7 +103,9 @@ def radial_power(images: np.ndarray) -> np.ndarray:
         Mean ``|fft2|^2`` per integer radius ``0 .. min(H, W) // 2``, shape ``(R,)``.
     """
     h, w = images.shape[1:3]
-    power = np.abs(np.fft.fftshift(np.fft.fft2(images, axes=(1, 2)), axes=(1, 2)))**2
+    window = np.outer(np.hanning(h), np.hanning(w))[None, :, :, None]
+    centred = (images - images.mean(axis=(1, 2), keepdims=True)) * window
+    power = np.abs(np.fft.fftshift(np.fft.fft2(centred, axes=(1, 2)), axes=(1, 2)))**2
     y, x = np.ogrid[:h, :w]
     radius = np.rint(np.hypot(y - h // 2, x - w // 2)).astype(int).ravel()
     per_bin = power.mean(axis=(0, 3)).ravel()  # (H * W, )

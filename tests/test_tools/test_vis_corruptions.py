@@ -36,10 +36,10 @@ def test_writes_grids_and_spectra_of_every_corruption(tiny_imagenet, tmp_path):
     image = curves['low-pass']['image']
     # 128 px, radius 9: the low-pass input has almost no power beyond the disc
     assert curves['low-pass']['corrupted input'][20:].sum() < 0.05 * image[20:].sum()
-    # x8 resampling: a 16 px grid, Nyquist at radius 8 (no window: the image border leaks)
-    assert curves['super-resolution']['corrupted input'][16:].sum() < 0.1 * image[16:].sum()
+    # x8 resampling: a 16 px grid, Nyquist at radius 8, plus bicubic leakage
+    assert curves['super-resolution']['corrupted input'][16:].sum() < 0.01 * image[16:].sum()
     assert curves['deblur']['corrupted input'][30:].sum() < 0.01 * image[30:].sum()
-    assert (curves['denoise']['corrupted input'][30:] > 5 * image[30:]).all()
+    assert (curves['denoise']['corrupted input'][30:] > 3 * image[30:]).all()
 
 
 def test_unknown_corruption_is_named(tmp_path):

@@ -72,7 +72,5 @@ def test_radial_power_of_a_cosine_peaks_at_its_radius():
     wave = np.cos(2 * np.pi * (3 * x + 4 * y) / 64)  # frequency (4, 3): radius 5
     curve = radial_power(np.repeat(wave[None, ..., None], 3, axis=-1))
     assert curve.shape == (33, ) and int(np.argmax(curve)) == 5
-    # the power (64 * 64 / 2)^2 of the 2 bins (4, 3), (-4, -3), averaged over the ring
-    ring = np.rint(np.hypot(y - 32, x - 32)) == 5
-    assert curve[5] == pytest.approx(2 * (64 * 64 / 2)**2 / ring.sum())
-    assert curve[:5].max() < 1e-12 * curve[5]
+    # the Hann window spreads the two peak bins (4, 3), (-4, -3) over the neighbouring radii only
+    assert curve[4:7].sum() > 0.9999 * curve.sum()
