@@ -1,11 +1,15 @@
 """Converts an MFM pre-training checkpoint for the downstream config that will load it.
 
 mmseg configs (``default_scope='mmseg'``) get ``mfm2mmseg`` weights at the config's crop
-size, mmpretrain configs ``mfm2mmpretrain`` weights. Prints the written path.
+size (after ``--cfg-options``; mmseg cannot resize relative position tables with the installed
+scipy), mmpretrain configs ``mfm2mmpretrain`` weights. Other train.py flags are ignored.
+Prints the written path.
 
-Usage: python tools/benchmarks/convert_pretrain.py CONFIG PRETRAIN OUT
+Usage: python tools/benchmarks/convert_pretrain.py CONFIG PRETRAIN OUT [train.py args...]
 """
 import argparse
+
+from mmengine.config import DictAction
 
 from mfm_mm.utils import (load_backbone_weights, load_config, save_weights, to_mmpretrain,
                           to_mmseg)
@@ -16,9 +20,11 @@ def main() -> None:
     parser.add_argument('config', help='downstream config')
     parser.add_argument('pretrain', help='MFM pre-training checkpoint')
     parser.add_argument('out', help='converted weights to write')
-    args = parser.parse_args()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='the overrides train.py will apply')
+    args, _ = parser.parse_known_args()
     try:
-        cfg = load_config(args.config)
+        cfg = load_config(args.config, cfg_options=args.cfg_options)
         weights = load_backbone_weights(args.pretrain)
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'convert_pretrain: {err}')

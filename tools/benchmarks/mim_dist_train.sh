@@ -20,6 +20,6 @@ WORK_DIR=${WORK_DIR:-work_dirs/$NAME}
 WEIGHTS="$WORK_DIR/pretrain/$(basename "$PRETRAIN" .pth).pth"
 
 PYTHONPATH="$TOOLS/..":$PYTHONPATH \
-    "${PYTHON:-python}" "$TOOLS/benchmarks/convert_pretrain.py" "$CONFIG" "$PRETRAIN" "$WEIGHTS"
+    "${PYTHON:-python}" "$TOOLS/benchmarks/convert_pretrain.py" "$CONFIG" "$PRETRAIN" "$WEIGHTS" "${@:4}"
 bash "$TOOLS/dist_train.sh" "$CONFIG" "$GPUS" --work-dir "$WORK_DIR" \
     --cfg-options "model.backbone.init_cfg.checkpoint=$WEIGHTS" "${@:4}"

@@ -33,7 +33,10 @@ model = dict(
         norm_cfg=dict(type='LN', eps=1e-6),
         out_indices=[3, 5, 7, 11],
         init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    neck=dict(embed_dim=embed_dims, rescales=[4, 2, 1, 0.5]),
+    # norm_cfg spelled out (Feature2Pyramid's default is SyncBN too) so that the CPU fallback
+    # of tools/train.py sees it and switches it to BN
+    neck=dict(embed_dim=embed_dims, rescales=[4, 2, 1, 0.5],
+              norm_cfg=dict(type='SyncBN', requires_grad=True)),
     decode_head=dict(in_channels=[embed_dims] * 4, channels=embed_dims, num_classes=150),
     auxiliary_head=dict(in_channels=embed_dims, num_classes=150),
     test_cfg=dict(mode='slide', crop_size=crop_size, stride=(341, 341)))

@@ -1,0 +1,93 @@
+"""tools/benchmarks/mim_dist_train.sh end to end: a freshly pre-trained MFM checkpoint is
+converted and fine-tuned (digits, ImageNet layout) and segmented (coins, ADE20K layout)
+through the runners, and validation reports accuracy / mIoU."""
+import glob
+import json
+import os.path as osp
+import socket
+
+import pytest
+
+from conftest import PYTHON, REPO, run_tool
+from mfm_mm.demo import (COIN_CLASSES, DIGIT_CLASSES, as_cli, classification_options,
+                         segmentation_options, write_coins_ade20k_folder,
+                         write_digits_imagenet_folder)
+from mfm_mm.utils import load_backbone_weights, vit_arch
+from tiny_mfm import pretrained_tiny_mfm
+
+BENCHMARKS = osp.join(REPO, 'configs', 'benchmarks')
+FINETUNE = osp.join(BENCHMARKS, 'classification', 'vit-base-p16_8xb256-coslr-100e_in1k.py')
+UPERNET = osp.join(BENCHMARKS, 'segmentation', 'vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py')
+
+
+@pytest.fixture(scope='module')
+def mfm_checkpoint(tiny_imagenet, tmp_path_factory) -> str:
+    return pretrained_tiny_mfm(tiny_imagenet, str(tmp_path_factory.mktemp('tiny_mfm')))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def benchmark(config: str, checkpoint: str, work_dir: str, options: dict) -> str:
+    """Runs the chain script on one CPU process and returns its output."""
+    proc = run_tool(['bash', 'tools/benchmarks/mim_dist_train.sh', config, checkpoint, '1',
+                     '--cfg-options', *as_cli(options)],
+                    env={'PYTHON': PYTHON, 'PORT': str(free_port()), 'WORK_DIR': work_dir,
+                         'OMP_NUM_THREADS': '1'})
+    return proc.stdout + proc.stderr
+
+
+def log_file(work_dir: str) -> str:
+    path, = glob.glob(osp.join(work_dir, '*', '*.log'))
+    with open(path) as f:
+        return f.read()
+
+
+def scalars(work_dir: str) -> list:
+    path, = glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+@pytest.mark.slow
+def test_finetune_chain_reports_accuracy(mfm_checkpoint, tmp_path):
+    root = str(tmp_path / 'digits')
+    assert write_digits_imagenet_folder(root, size=64, train_per_class=4, val_per_class=3) == {
+        'train': 40, 'val': 30}
+    arch = vit_arch(load_backbone_weights(mfm_checkpoint))
+    work_dir = str(tmp_path / 'finetune')
+    options = classification_options(root, DIGIT_CLASSES, arch, None, img_size=64, epochs=2,
+                                     batch_size=8)
+    benchmark(FINETUNE, mfm_checkpoint, work_dir, options)
+    log = log_file(work_dir)
+    converted = osp.join(work_dir, 'pretrain', 'epoch_1.pth')
+    assert f'PretrainedInit: load from {converted}' in log
+    assert 'missing keys in source state_dict: ln2.weight, ln2.bias' in log  # the new fc norm
+    rows = scalars(work_dir)
+    losses = [(row['iter'], row['loss']) for row in rows if 'loss' in row]
+    assert [it for it, _ in losses] == [5, 10]  # 40 / 8 x 2 epochs, logged every 5
+    assert all(0 < loss < 5 for _, loss in losses)
+    top1, = [row['accuracy/top1'] for row in rows if 'accuracy/top1' in row]
+    assert 0 <= top1 <= 100 and round(top1 * 30 / 100, 3) % 1 == 0  # k of 30 images right
+
+
+@pytest.mark.slow
+def test_segmentation_chain_reports_miou(mfm_checkpoint, tmp_path):
+    root = str(tmp_path / 'coins')
+    assert write_coins_ade20k_folder(root, size=96, num_train=8, num_val=2) == {
+        'training': 8, 'validation': 2}
+    arch = vit_arch(load_backbone_weights(mfm_checkpoint))
+    work_dir = str(tmp_path / 'upernet')
+    options = segmentation_options(root, COIN_CLASSES, arch, None, crop=64, image_size=96,
+                                   iters=6, batch_size=4)
+    log = benchmark(UPERNET, mfm_checkpoint, work_dir, options)
+    assert 'No CUDA device, CPU fallback: optim_wrapper: AmpOptimWrapper -> OptimWrapper' in log
+    assert '| background |' in log and '| coin |' in log.replace('|    coin    |', '| coin |')
+    rows = scalars(work_dir)
+    losses = {row['iter']: row['loss'] for row in rows if 'loss' in row}
+    assert 5 in losses and all(0 < loss < 5 for loss in losses.values())
+    miou, = [row['mIoU'] for row in rows if 'mIoU' in row]
+    assert 0 <= miou <= 100
