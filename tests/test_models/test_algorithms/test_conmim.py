@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 from mmengine.logging import MessageHub
+from mmengine.registry import init_default_scope
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
@@ -12,6 +13,7 @@ SIZE, PATCH = 64, 16  # a 4 x 4 patch grid
 
 
 def tiny_conmim(**kwargs):
+    init_default_scope('mmpretrain')
     cfg = dict(
         type='ConMIM',
         backbone=dict(
