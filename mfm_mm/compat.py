@@ -19,6 +19,11 @@ with the OpenMMLab wheels (CUDA torch/torchvision, full mmcv) this module change
 5. mmengine writes local files (checkpoints, ``last_checkpoint``) in place, so a process killed
    mid-write leaves a truncated checkpoint. Local writes go to a temporary name in the same
    folder and are renamed over the target, which is atomic.
+6. mmpretrain and mmseg resize relative position bias tables (BEiT-style ViTs fine-tuned at
+   another resolution, e.g. ADE20K at 512) with ``scipy.interpolate.interp2d``, which SciPy
+   1.14 removed (it now raises ``NotImplementedError``). A grid-only stand-in with the same
+   call signature, built on ``RectBivariateSpline`` (what ``interp2d`` did on grids), replaces
+   it only when the original is gone.
 """
 import importlib
 import importlib.util
@@ -197,6 +202,36 @@ def make_local_writes_atomic() -> None:
     APPLIED.append('atomic-local-writes')
 
 
+class GridInterp2d:
+    """``interp2d(x, y, z, kind)`` on a rectangular grid, as mmpretrain and mmseg call it.
+
+    Args:
+        x: Column coordinates, length ``W``.
+        y: Row coordinates, length ``H``.
+        z: Values of shape ``(H, W)``.
+        kind: ``'linear'`` or ``'cubic'`` spline.
+    """
+
+    def __init__(self, x, y, z, kind: str = 'linear') -> None:
+        from scipy.interpolate import RectBivariateSpline
+        degree = {'linear': 1, 'cubic': 3}[kind]
+        self.spline = RectBivariateSpline(y, x, z, kx=degree, ky=degree, s=0)
+
+    def __call__(self, x_new, y_new):
+        """Values on the grid ``y_new x x_new``, shape ``(len(y_new), len(x_new))``."""
+        return self.spline(y_new, x_new)
+
+
+def patch_scipy_interp2d() -> None:
+    """Restores ``scipy.interpolate.interp2d`` for grids where SciPy removed it."""
+    from scipy import interpolate
+    try:
+        interpolate.interp2d([0, 1], [0, 1], [[0, 0], [0, 0]])
+    except NotImplementedError:
+        interpolate.interp2d = GridInterp2d
+        APPLIED.append('scipy-interp2d')
+
+
 def apply() -> None:
     """Applies every fix this machine needs (idempotent)."""
     global _DONE
@@ -208,4 +243,5 @@ def apply() -> None:
     allow_mmengine_checkpoints()
     register_checkpoint_loader()
     make_local_writes_atomic()
+    patch_scipy_interp2d()
     patch_mmcv_ops()

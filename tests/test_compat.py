@@ -119,3 +119,17 @@ def test_local_writes_are_atomic(tmp_path, monkeypatch):
     monkeypatch.undo()
     LocalBackend().put_text('epoch_1.pth', str(tmp_path / 'last_checkpoint'))
     assert (tmp_path / 'last_checkpoint').read_text() == 'epoch_1.pth'
+
+
+def test_interp2d_stand_in_reproduces_polynomials_on_grids():
+    import numpy as np
+    from scipy import interpolate
+    x = np.arange(-3., 4.)
+    y = np.arange(-2., 3.)
+    exact = lambda xx, yy: xx**3 - 2 * yy**2 + xx * yy  # noqa: E731
+    z = exact(x[None, :], y[:, None])  # (len(y), len(x)), as interp2d takes it
+    f = interpolate.interp2d(x, y, z, kind='cubic')
+    x_new, y_new = np.linspace(-3, 3, 13), np.linspace(-2, 2, 9)
+    np.testing.assert_allclose(f(x_new, y_new), exact(x_new[None, :], y_new[:, None]),
+                               atol=1e-9)
+    assert f(x_new, y_new).shape == (9, 13)

@@ -116,9 +116,6 @@ def test_ade20k_config_loads_the_teacher(teacher_backbone):
     assert lrs[0] == pytest.approx(7e-4 * 0.65**5) and lrs[-1] == pytest.approx(7e-4)
 
 
-@pytest.mark.xfail(strict=True, raises=NotImplementedError,
-                   reason='mmpretrain resizes relative position bias tables with '
-                   'scipy.interpolate.interp2d, removed in SciPy 1.14 (the stack pins 1.17)')
 def test_ade20k_config_resizes_the_relative_position_bias(teacher_backbone):
     segmentor, _ = build_segmentor(teacher_backbone, img_size=128)  # 4 x 4 -> 8 x 8 grid
     table = segmentor.backbone.layers[1].attn.relative_position_bias_table
