@@ -70,8 +70,12 @@ def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray
 
 
 def _centred_spectrum(images: np.ndarray) -> torch.Tensor:
-    """``|fftshift(fft2(gray))|`` of ``(N, H, W, 3)`` images, shape ``(N, H, W)``."""
-    gray = torch.from_numpy(images.mean(axis=-1))
+    """``|fftshift(fft2(gray * hann))|`` of ``(N, H, W, 3)`` images, shape ``(N, H, W)``.
+
+    The Hann window keeps the border's jump (the FFT is periodic) out of the picture.
+    """
+    h, w = images.shape[1:3]
+    gray = torch.from_numpy(images.mean(axis=-1) * np.outer(np.hanning(h), np.hanning(w)))
     return torch.fft.fftshift(torch.fft.fft2(gray), dim=(-2, -1)).abs()
 
 
