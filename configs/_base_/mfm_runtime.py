@@ -1,19 +1,6 @@
-# Runtime of MFM pre-training: mmpretrain's defaults, checkpoints every 10 epochs (last 3
-# kept), a reconstruction picture every 10 epochs in {work_dir}/mfm_vis/, per-epoch seeding
-# (exact resume) and a stop on non-finite losses before they reach the weights.
-_base_ = 'mmpretrain::_base_/default_runtime.py'
+# Runtime of MFM pre-training: the self-supervised runtime plus a reconstruction picture every
+# 10 epochs in {work_dir}/mfm_vis/.
+_base_ = 'selfsup_runtime.py'
 
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3))
-custom_hooks = [
-    dict(type='MFMVisualizationHook', interval=10, num_images=4),
-    dict(type='EpochSeedHook'),
-    dict(type='NonFiniteLossHook', action='stop'),
-]
-
-randomness = dict(seed=0, diff_rank_seed=True)
-
-# torch.compile of the train step (mmengine), off by default. `compile=True` uses inductor;
-# the FFTs stay eager kernels there (inductor has no complex codegen).
-compile = False
+custom_hooks = [dict(type='MFMVisualizationHook', interval=10, num_images=4)
+                ] + _base_.custom_hooks

@@ -4,15 +4,7 @@
 # augmentations for the teacher. Random 32-px mask units at ratio 0.75 over the 14 x 14 grid.
 # Colour jitter and grayscale are torchvision's (on PIL images, as in the official code):
 # mmcv 2.1's numpy hue shift overflows under numpy 2 for negative hue factors.
-custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
-
-dataset_type = 'ImageNet'
-data_root = 'data/imagenet/'
-data_preprocessor = dict(
-    type='SelfSupDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    to_rgb=True)
+_base_ = '../../_base_/datasets/imagenet_bs256_selfsup.py'
 
 strong_view = [
     dict(type='NumpyToPIL', to_rgb=True),
@@ -33,7 +25,7 @@ strong_view = [
     dict(type='Solarize', thr=128, prob=0.2),
 ]
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='SafeLoadImageFromFile'),
     dict(
         type='RandomResizedCrop',
         scale=224,
@@ -51,15 +43,4 @@ train_pipeline = [
     dict(type='PackInputs', algorithm_keys=['mask']),
 ]
 
-train_dataloader = dict(
-    batch_size=256,
-    num_workers=10,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        split='train',
-        pipeline=train_pipeline))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

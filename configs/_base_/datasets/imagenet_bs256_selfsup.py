@@ -1,0 +1,23 @@
+# ImageNet-1k for self-supervised pre-training, shared by MFM and ConMIM:
+# data/imagenet/{meta/train.txt, train/<wnid>/*.JPEG}, 256 images per GPU, ImageNet mean/std.
+# Children set `train_pipeline` and `train_dataloader = dict(dataset=dict(pipeline=...))`.
+custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
+
+dataset_type = 'ImageNet'
+data_root = 'data/imagenet/'
+data_preprocessor = dict(
+    type='SelfSupDataPreprocessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    to_rgb=True)
+
+train_dataloader = dict(
+    batch_size=256,
+    num_workers=10,
+    # re-created each epoch so that EpochSeedHook re-seeds them: resumed runs then draw the
+    # same augmentations as uninterrupted ones (costs a worker start per epoch)
+    persistent_workers=False,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(type=dataset_type, data_root=data_root, split='train'))
