@@ -1,8 +1,8 @@
 """Converts an MFM pre-training checkpoint for the downstream config that will load it.
 
 mmseg configs (``default_scope='mmseg'``) get ``mfm2mmseg`` weights at the config's crop
-size (after ``--cfg-options``; mmseg cannot resize relative position tables with the installed
-scipy), mmpretrain configs ``mfm2mmpretrain`` weights. Other train.py flags are ignored.
+size (after ``--cfg-options``, so mmseg has nothing left to resize), mmpretrain configs
+``mfm2mmpretrain`` weights. Other train.py flags are ignored.
 Prints the written path.
 
 Usage: python tools/benchmarks/convert_pretrain.py CONFIG PRETRAIN OUT [train.py args...]
