@@ -4,3 +4,8 @@
 _base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py'
 
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
+
+# `mmpretrain::` inheritance tags every typed dict with `_scope_`, and mmengine's Runner passes a
+# collate_fn's keys on to the function: declared again so that any tool can run this config
+# (tools/train.py also strips it, see mfm_mm.utils.load_config).
+train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))

@@ -46,7 +46,8 @@ def test_load_config_work_dir_precedence(tmp_path):
     assert cfg.work_dir == str(tmp_path) and cfg.train_cfg.max_epochs == 2
 
 
-def test_load_config_strips_scope_from_inherited_collate_fn():
-    path = osp.join(REPO, 'configs', 'famt', 'mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
-    assert Config.fromfile(path).train_dataloader.collate_fn['_scope_'] == 'mmpretrain'
-    assert load_config(path).train_dataloader.collate_fn == dict(type='default_collate')
+def test_load_config_strips_scope_from_inherited_collate_fn(tmp_path):
+    path = tmp_path / 'mae.py'
+    path.write_text("_base_ = 'mmpretrain::_base_/datasets/imagenet_bs512_mae.py'\n")
+    assert Config.fromfile(str(path)).train_dataloader.collate_fn['_scope_'] == 'mmpretrain'
+    assert load_config(str(path)).train_dataloader.collate_fn == dict(type='default_collate')
