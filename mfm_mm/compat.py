@@ -163,11 +163,15 @@ def load_local_checkpoint(filename: str, map_location=None):
         return torch.load(filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         found = re.search(r'GLOBAL (\S+)|getattr\([^)]*\)', str(err))
-        what = found.group(0).replace('GLOBAL ', '') if found else 'an unsupported object'
-        raise ValueError(f'refused to load {filename}: it would run {what} while unpickling; '
-                         'only plain weights and mmengine training state are loaded') from None
+        if found:
+            what = found.group(0).replace('GLOBAL ', '')
+            raise ValueError(f'refused to load {filename}: it would run {what} while '
+                             'unpickling; only plain weights and mmengine training state are '
+                             'loaded') from None
+        raise ValueError(f'{filename} is not a PyTorch checkpoint '
+                         f'({str(err).splitlines()[0]})') from None
     except (RuntimeError, EOFError) as err:
-        raise ValueError(f'{filename} is not a complete PyTorch checkpoint '
+        raise ValueError(f'{filename} is not a PyTorch checkpoint, or it is truncated '
                          f'({str(err).splitlines()[0]})') from None
 
 

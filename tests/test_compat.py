@@ -96,7 +96,7 @@ def test_mmengine_loads_refuse_code_and_truncation_naming_the_file(tmp_path):
     good = tmp_path / 'good.pth'
     torch.save({'state_dict': model.state_dict()}, good)
     (tmp_path / 'cut.pth').write_bytes(good.read_bytes()[:200])
-    with pytest.raises(ValueError, match='cut.pth is not a complete PyTorch checkpoint'):
+    with pytest.raises(ValueError, match="cut.pth is not a PyTorch checkpoint, or it is truncated"):
         load_checkpoint(model, str(tmp_path / 'cut.pth'))
     with pytest.raises(FileNotFoundError, match='checkpoint not found: .*missing.pth'):
         load_checkpoint(model, str(tmp_path / 'missing.pth'))

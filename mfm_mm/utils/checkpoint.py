@@ -1,30 +1,13 @@
 """Safe loading of pre-trained backbones from mmengine training checkpoints."""
 import os
 import os.path as osp
-import pickle
-from typing import Callable, Dict, Optional
+from typing import Dict, Optional
 
 import torch
 
+from ..compat import load_local_checkpoint
+
 Weights = Dict[str, torch.Tensor]
-BUILTIN_STATISTICS = ('min', 'max', 'current', 'mean')  # HistoryBuffer's own methods
-
-
-def _history_buffer_method(owner: type, name: str) -> Callable:
-    """Stands in for ``builtins.getattr`` while unpickling a training checkpoint.
-
-    mmengine's ``HistoryBuffer`` pickles its statistics methods as ``getattr(cls, name)``
-    (and registers them on the class when unpickled). Only those lookups are answered, so a
-    ``weights_only=True`` load of a pre-trained checkpoint can never reach anything else.
-
-    Raises:
-        pickle.UnpicklingError: Any other ``getattr`` in the file.
-    """
-    from mmengine.logging import HistoryBuffer
-    if owner is HistoryBuffer and (name in BUILTIN_STATISTICS
-                                   or name in HistoryBuffer._statistics_methods):
-        return getattr(HistoryBuffer, name)
-    raise pickle.UnpicklingError(f'refused getattr({owner!r}, {name!r})')
 
 
 def load_backbone_weights(path: str, prefix: str = 'backbone.') -> Weights:
@@ -39,19 +22,10 @@ def load_backbone_weights(path: str, prefix: str = 'backbone.') -> Weights:
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        ValueError: ``path`` is not a weights-only checkpoint or holds no ``prefix`` keys.
+        ValueError: ``path`` is not a checkpoint, pickles code (see
+            :func:`mfm_mm.compat.load_local_checkpoint`) or holds no ``prefix`` keys.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'checkpoint not found: {path}')
-    try:
-        with torch.serialization.safe_globals([(_history_buffer_method, 'builtins.getattr')]):
-            checkpoint = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as err:  # torch raises pickle, zip and runtime errors alike
-        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-        unpickler = [line for line in lines if line.startswith('WeightsUnpickler error')]
-        reason = (unpickler or lines or [type(err).__name__])[0]
-        raise ValueError(f'{path} is not a PyTorch checkpoint that loads with '
-                         f'weights_only=True ({reason})') from None
+    checkpoint = load_local_checkpoint(path, map_location='cpu')
     state_dict = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state_dict, dict):
         raise ValueError(f'{path} holds a {type(checkpoint).__name__}, not a state dict')
