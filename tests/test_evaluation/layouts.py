@@ -1,9 +1,11 @@
 """Tiny robustness test sets written in the real folder layouts, from a real photo."""
+import contextlib
 import os
 import os.path as osp
 from typing import List, Sequence
 
 import numpy as np
+from mmengine.registry import DefaultScope
 from PIL import Image
 
 # 3 of ImageNet-R's 200 classes, with their ImageNet-1k indices 1, 4, 6
@@ -37,3 +39,10 @@ def write_imagenet_c(root: str, corruptions: Sequence[str], wnids: Sequence[str]
     for corruption in corruptions:
         for severity in range(1, 6):
             write_wnid_folders(osp.join(root, corruption, str(severity)), wnids, per_class)
+
+
+@contextlib.contextmanager
+def mmpretrain_scope():
+    """Builds from mmpretrain's registries whatever default scope earlier tests left behind."""
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        yield

@@ -6,6 +6,13 @@ from mmpretrain.registry import METRICS
 
 from conftest import REPO
 from mfm_mm.utils import build_runner, load_config
+from test_evaluation.layouts import mmpretrain_scope
+
+
+@pytest.fixture(autouse=True)
+def scope():
+    with mmpretrain_scope():
+        yield
 
 
 def test_adversarial_accuracy_hand_computed():

@@ -7,7 +7,13 @@ from mmpretrain.registry import DATASETS, METRICS
 from conftest import REPO
 from mfm_mm.evaluation import wnid_indices
 from mfm_mm.utils import load_config
-from test_evaluation.layouts import R_WNIDS, write_wnid_folders
+from test_evaluation.layouts import R_WNIDS, mmpretrain_scope, write_wnid_folders
+
+
+@pytest.fixture(autouse=True)
+def scope():
+    with mmpretrain_scope():
+        yield
 
 
 def test_wnid_table():

@@ -7,7 +7,14 @@ from mmpretrain.registry import DATASETS, METRICS
 from conftest import REPO
 from mfm_mm.evaluation.metrics import ALEXNET_ERRORS, STANDARD_CORRUPTIONS
 from mfm_mm.utils import load_config
-from test_evaluation.layouts import R_WNIDS, write_imagenet_c
+from test_evaluation.layouts import R_WNIDS, mmpretrain_scope, write_imagenet_c
+
+
+@pytest.fixture(autouse=True)
+def scope():
+    with mmpretrain_scope():
+        yield
+
 
 CORRUPTIONS = ('fog', 'gaussian_noise')
 
