@@ -32,7 +32,7 @@ from mmpretrain.registry import DATASETS, MODELS
 
 import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_imagenet_folder
-from mfm_mm.models.utils import frequency_corrupt, to_fft_layout
+from mfm_mm.models.utils import to_fft_layout
 from mfm_mm.utils import adapt_to_cpu, load_config
 
 
@@ -128,7 +128,6 @@ def main() -> None:
     data = model.data_preprocessor(batch, True)
     inputs, samples = data['inputs'], data['data_samples']
     keep = to_fft_layout(torch.stack([s.freq_mask for s in samples]).to(device))
-    mean, std = model.data_preprocessor.mean, model.data_preprocessor.std
 
     def mfm_step():
         with torch.autocast(**autocast):
@@ -141,7 +140,7 @@ def main() -> None:
             optim_wrapper.update_params(F.mse_loss(reconstruction.float(), pixels))
 
     def corruption():
-        frequency_corrupt(inputs, keep, mean, std)
+        model.corrupt(inputs, samples)
 
     prediction = torch.randn_like(inputs, requires_grad=True)
 

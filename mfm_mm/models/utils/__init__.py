@@ -1,7 +1,7 @@
-from .frequency import (frequency_corrupt, frequency_filter, half_spectrum, hermitian_weights,
+from .frequency import (frequency_filter, half_spectrum, hermitian_weights,
                         to_fft_layout)
 
 __all__ = [
-    'frequency_corrupt', 'frequency_filter', 'half_spectrum', 'hermitian_weights',
+    'frequency_filter', 'half_spectrum', 'hermitian_weights',
     'to_fft_layout'
 ]

@@ -64,25 +64,3 @@ def frequency_filter(images: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
     spectrum = torch.fft.rfft2(images.float())  # (N, C, H, W // 2 + 1) complex64
     spectrum = spectrum * half_spectrum(keep)[:, None].to(torch.float32)
     return torch.fft.irfft2(spectrum, s=images.shape[-2:])  # (N, C, H, W)
-
-
-def frequency_corrupt(images: torch.Tensor, keep: torch.Tensor, mean: torch.Tensor,
-                      std: torch.Tensor) -> torch.Tensor:
-    """Applies MFM's corruption to normalised images.
-
-    Un-normalises to ``[0, 1]``, filters the spectrum, clamps to ``[0, 1]`` and normalises
-    again with the same statistics.
-
-    Args:
-        images: Normalised images ``(N, C, H, W)``, i.e. ``(x_255 - mean) / std``.
-        keep: Mask in ``fft2`` layout ``(N, H, W)``, 1 = keep.
-        mean: Pixel mean on the 0-255 scale, shape ``(C, 1, 1)``.
-        std: Pixel std on the 0-255 scale, shape ``(C, 1, 1)``.
-
-    Returns:
-        Corrupted normalised images ``(N, C, H, W)``, float32.
-    """
-    with torch.autocast(device_type=images.device.type, enabled=False):
-        unit = (images.float() * std + mean) / 255.  # (N, C, H, W) in [0, 1]
-        filtered = frequency_filter(unit, keep).clamp_(0., 1.)
-        return (filtered * 255. - mean) / std

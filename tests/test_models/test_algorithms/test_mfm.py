@@ -136,16 +136,17 @@ def test_autocast_step_keeps_ffts_in_float32(dtype):
     assert torch.isfinite(loss) and loss.item() == pytest.approx(reference.item(), rel=0.05)
 
 
-def test_default_corruption_is_mfms_mask_and_matches_frequency_corrupt():
+def test_default_corruption_is_mfms_filter_clamped_and_renormalised():
     from mfm_mm.models.corruptions import FrequencyMaskCorruption
-    from mfm_mm.models.utils import frequency_corrupt, to_fft_layout
+    from mfm_mm.models.utils import frequency_filter, to_fft_layout
     model = MODELS.build(TINY_VIT)
     assert isinstance(model.corruption, FrequencyMaskCorruption)
     data = model.data_preprocessor(photo_batch(32), True)
     corrupted, keep = model.corrupt(data['inputs'], data['data_samples'])
     masks = to_fft_layout(torch.stack([s.freq_mask for s in data['data_samples']]))
-    expected = frequency_corrupt(data['inputs'], masks, model.data_preprocessor.mean,
-                                 model.data_preprocessor.std)
+    mean, std = model.data_preprocessor.mean, model.data_preprocessor.std
+    unit = (data['inputs'] * std + mean) / 255.
+    expected = (frequency_filter(unit, masks).clamp(0., 1.) * 255. - mean) / std
     assert torch.equal(keep, masks)
     torch.testing.assert_close(corrupted, expected)
 
