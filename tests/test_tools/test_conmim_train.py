@@ -1,6 +1,4 @@
 """ConMIM end to end through tools/train.py on real photos: training, checkpoints, resume."""
-import glob
-import json
 import math
 import os.path as osp
 
@@ -8,6 +6,7 @@ import pytest
 import torch
 
 from conftest import PYTHON, REPO, run_tool
+from test_train import logged_losses
 
 CONFIG = osp.join(REPO, 'configs', 'conmim', 'conmim_vit-s_300e.py')
 
@@ -29,18 +28,8 @@ def small_run_options(data_root: str, epochs: int) -> list:
     ]
 
 
-def logged_losses(work_dir: str) -> list:
-    """Per-iteration ``(iter, loss)`` of every run in ``work_dir``, in order."""
-    rows = []
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        with open(path) as f:
-            rows += [json.loads(line) for line in f]
-    return [(row['iter'], row['loss']) for row in rows if 'loss' in row]
-
-
 def load_state(path: str) -> dict:
-    with torch.serialization.safe_globals([getattr]):  # mmengine's HistoryBuffer state
-        return torch.load(path, weights_only=True)
+    return torch.load(path, weights_only=True)  # mfm_mm.compat allow-lists mmengine's state
 
 
 def teacher_of(state: dict) -> dict:
