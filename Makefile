@@ -2,24 +2,28 @@
 #   make demo   install into .venv (first run only), pre-train MFM on CPU on bundled photos,
 #               then fine-tune it on bundled labelled data (top-1 MFM vs scratch, coin mIoU)
 #   make test   install into .venv (first run only) and run the whole test suite
+# and, for the older users' stack (torch 2.1.2, numpy 1.26, mmcv-lite 2.1.0; ~2.5 GB of wheels):
+#   make test-torch2.1   build .venv-torch2.1 from requirements/lock/torch2.1 and run the fast tests
 PYTHON ?= python3.11
 VENV ?= .venv
+LOCK ?= requirements/lock/torch2.13
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.mfm_mm-installed
-REQS := requirements/torch.txt requirements/runtime.txt requirements/mminstall.txt \
+REQS := $(LOCK)/torch.txt $(LOCK)/runtime.txt $(LOCK)/openmmlab.txt \
+        requirements/lock/common-runtime.txt requirements/lock/common-openmmlab.txt \
         requirements/demo.txt requirements/tests.txt setup.py
 WORK_DIR ?= work_dirs/demo
 
-.PHONY: install demo test test-fast clean
+.PHONY: install demo test test-fast test-torch2.1 clean
 
 install: $(STAMP)
 
 $(STAMP): $(REQS)
 	@echo "== installing pinned dependencies into $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements/torch.txt
-	$(BIN)/pip install -q -r requirements/runtime.txt -r requirements/demo.txt -r requirements/tests.txt
-	$(BIN)/pip install -q --no-deps -r requirements/mminstall.txt
+	$(BIN)/pip install -q -r $(LOCK)/torch.txt
+	$(BIN)/pip install -q -r $(LOCK)/runtime.txt -r requirements/demo.txt -r requirements/tests.txt
+	$(BIN)/pip install -q --no-deps -r $(LOCK)/openmmlab.txt
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -33,5 +37,8 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"
 
+test-torch2.1:
+	$(MAKE) test-fast VENV=.venv-torch2.1 LOCK=requirements/lock/torch2.1
+
 clean:
-	rm -rf $(VENV) work_dirs
+	rm -rf $(VENV) .venv-torch2.1 work_dirs

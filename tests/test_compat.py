@@ -1,26 +1,79 @@
-import os
-import pickle
+"""Each compatibility fix is applied exactly when its condition holds, and importing
+``mfm_mm`` changes nothing outside the registries on a stack that needs no fix."""
+import importlib.util
+import json
+import subprocess
+import sys
+import warnings
 
 import pytest
-import torch
 
+from conftest import REPO
 from mfm_mm import compat
 
 
-def test_only_needed_fixes_are_applied():
-    import mmcv
+def fresh_python_prints(code: str) -> str:
+    """What ``code`` prints in an interpreter that has not imported ``mfm_mm``."""
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def scipy_lacks_interp2d() -> bool:
+    return fresh_python_prints(
+        'import warnings; warnings.simplefilter("ignore")\n'
+        'from scipy import interpolate\n'
+        'try:\n    interpolate.interp2d([0, 1], [0, 1], [[0, 0], [0, 0]])\n'
+        'except NotImplementedError:\n    print("removed")\n') == 'removed'
+
+
+def torchvision_fails_to_import() -> bool:
+    return fresh_python_prints(
+        'try:\n    import torchvision\nexcept RuntimeError as err:\n    print(err)\n'
+    ).endswith('does not exist')
+
+
+def test_applied_fixes_match_their_conditions():
     expected = set()
-    if not torch.cuda.is_available():
-        expected.add('cpu-set-device')
-    if not os.path.exists(os.path.join(os.path.dirname(mmcv.__file__), '_ext.so')) and \
-            not any(f.startswith('_ext') for f in os.listdir(os.path.dirname(mmcv.__file__))):
+    if importlib.util.find_spec('mmcv._ext') is None:
         expected.add('mmcv-lite-ops')
-    assert expected <= set(compat.APPLIED)
+    if scipy_lacks_interp2d():
+        expected.add('scipy-interp2d')
+    if torchvision_fails_to_import():
+        expected.add('torchvision-cpu-schemas')
+    assert set(compat.APPLIED) == expected
+
+
+def test_interp2d_is_kept_where_scipy_has_it(monkeypatch):
+    from scipy import interpolate
+
+    def working_interp2d(x, y, z, kind='linear'):
+        return lambda xx, yy: 0.0
+
+    monkeypatch.setattr(interpolate, 'interp2d', working_interp2d, raising=False)
+    monkeypatch.setattr(compat, 'APPLIED', [])
+    compat.patch_scipy_interp2d()
+    assert interpolate.interp2d is working_interp2d and compat.APPLIED == []
+
+
+def test_mmcv_ops_stand_in_only_without_compiled_ops(monkeypatch):
+    if 'mmcv-lite-ops' not in compat.APPLIED:
+        pytest.skip('full mmcv installed: nothing to stand in for')
+    monkeypatch.setattr(compat, 'APPLIED', [])
+    monkeypatch.delitem(sys.modules, 'mmcv.ops')  # restored after the test
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(  # as if mmcv's compiled ops were installed
+        importlib.util, 'find_spec',
+        lambda name, *a: object() if name == 'mmcv._ext' else real_find_spec(name, *a))
+    compat.patch_mmcv_ops()
+    assert 'mmcv.ops' not in sys.modules and compat.APPLIED == []
 
 
 def test_torchvision_and_mmseg_import():
-    import torchvision.transforms  # noqa: F401
-    from mmseg.models.decode_heads import UPerHead  # noqa: F401
+    import torch
+    import torchvision.transforms.functional as F
+    from mmseg.models.decode_heads import UPerHead
+    assert F.hflip(torch.arange(3.).view(1, 1, 3)).flatten().tolist() == [2., 1., 0.]
+    assert UPerHead.__module__ == 'mmseg.models.decode_heads.uper_head'
 
 
 def test_missing_compiled_op_fails_clearly():
@@ -31,104 +84,56 @@ def test_missing_compiled_op_fails_clearly():
         mmcv.ops.nms_rotated  # noqa: B018
 
 
-def test_cuda_set_device_is_a_no_op_without_cuda():
-    if torch.cuda.is_available():
-        pytest.skip('CUDA present')
-    assert torch.cuda.set_device(0) is None
+# Runs in a fresh interpreter: records what OpenMMLab users' processes rely on, imports
+# mfm_mm, and records it again.
+def snapshot_script(import_mfm: bool) -> str:
+    return r'''
+import json
+import torch, matplotlib
+from mmengine.fileio.backends import LocalBackend
+from mmengine.runner import CheckpointLoader
+def state():
+    safe = getattr(torch.serialization, 'get_safe_globals', lambda: [])()
+    # torch allow-lists its own classes as its submodules load; anything else is foreign
+    safe = sorted(str(g) for g in safe
+                  if not getattr(g[0] if isinstance(g, tuple) else g, '__module__',
+                                 'torch').startswith('torch'))
+    return dict(schemes={k: f'{v.__module__}.{v.__qualname__}'
+                         for k, v in CheckpointLoader._schemes.items()},
+                put=LocalBackend.put.__module__, put_text=LocalBackend.put_text.__module__,
+                set_device=torch.cuda.set_device.__module__,
+                backend=matplotlib.get_backend(), safe_globals=safe,
+                load=torch.load.__module__)
+before = state()
+if %s:
+    import mfm_mm  # noqa: F401
+    from mfm_mm import compat
+    applied = compat.APPLIED
+else:
+    applied = []
+print(json.dumps(dict(before=before, after=state(), applied=applied)))
+''' % import_mfm
 
 
-def mmengine_like_checkpoint(path) -> None:
-    import numpy as np
-    from mmengine.logging import HistoryBuffer
-    buffer = HistoryBuffer()
-    buffer.update(np.float64(1.5))
-    torch.save({'message_hub': {'log_scalars': {'loss': buffer}},
-                'meta': {'seed': np.int64(3), 'arr': np.arange(3.)}}, path)
-
-
-def test_numpy_metadata_loads_in_safe_mode(tmp_path):
-    import numpy as np
-    torch.save({'meta': {'seed': np.int64(3), 'arr': np.arange(3.)}}, tmp_path / 'a.pth')
-    loaded = torch.load(tmp_path / 'a.pth', weights_only=True)
-    assert loaded['meta']['seed'] == 3 and loaded['meta']['arr'].tolist() == [0., 1., 2.]
-
-
-def test_mmengine_training_state_loads_in_safe_mode(tmp_path):
-    path = tmp_path / 'epoch_1.pth'
-    mmengine_like_checkpoint(path)  # pickles getattr(HistoryBuffer, 'min') etc.
-    loaded = torch.load(path, weights_only=True)
-    buffer = loaded['message_hub']['log_scalars']['loss']
-    assert buffer.current() == 1.5 and buffer.mean() == 1.5
-
-
-class SneakyGetattr:
-    def __reduce__(self):
-        from mmengine.logging import HistoryBuffer
-        return (getattr, (HistoryBuffer, 'update'))
-
-
-def test_getattr_is_limited_to_history_buffer_statistics(tmp_path):
-    path = tmp_path / 'sneaky.pth'
-    torch.save({'x': SneakyGetattr()}, path)
-    with pytest.raises(pickle.UnpicklingError, match="getattr.*'update'.*refused"):
-        torch.load(path, weights_only=True)
-
-
-class Evil:
-    def __reduce__(self):
-        return (os.system, ('echo pwned',))
-
-
-def test_pickle_carrying_code_is_refused(tmp_path):
-    path = tmp_path / 'evil.pth'
-    torch.save({'state_dict': Evil()}, path)
-    with pytest.raises(pickle.UnpicklingError, match='system'):
-        torch.load(path, weights_only=True)
-
-
-def test_mmengine_loads_refuse_code_and_truncation_naming_the_file(tmp_path):
-    from mmengine.runner import load_checkpoint
-    model = torch.nn.Linear(2, 2)
-    evil = tmp_path / 'evil.pth'
-    torch.save({'state_dict': Evil()}, evil)
-    with pytest.raises(ValueError, match=f'refused to load {evil}: it would run posix.system'):
-        load_checkpoint(model, str(evil))
-    good = tmp_path / 'good.pth'
-    torch.save({'state_dict': model.state_dict()}, good)
-    (tmp_path / 'cut.pth').write_bytes(good.read_bytes()[:200])
-    with pytest.raises(ValueError, match="cut.pth is not a PyTorch checkpoint, or it is truncated"):
-        load_checkpoint(model, str(tmp_path / 'cut.pth'))
-    with pytest.raises(FileNotFoundError, match='checkpoint not found: .*missing.pth'):
-        load_checkpoint(model, str(tmp_path / 'missing.pth'))
-    load_checkpoint(model, str(good))
-
-
-def test_local_writes_are_atomic(tmp_path, monkeypatch):
-    from mmengine.fileio.backends import LocalBackend
-    target = tmp_path / 'epoch_1.pth'
-    LocalBackend().put(b'complete checkpoint', str(target))
-    assert target.read_bytes() == b'complete checkpoint'
-
-    def killed_mid_write(fd):
-        raise KeyboardInterrupt('killed')  # stands in for a kill between write and rename
-
-    monkeypatch.setattr(os, 'fsync', killed_mid_write)
-    with pytest.raises(KeyboardInterrupt):
-        LocalBackend().put(b'new but never finished', str(target))
-    assert target.read_bytes() == b'complete checkpoint'
-    monkeypatch.undo()
-    LocalBackend().put_text('epoch_1.pth', str(tmp_path / 'last_checkpoint'))
-    assert (tmp_path / 'last_checkpoint').read_text() == 'epoch_1.pth'
+def test_import_changes_nothing_outside_the_registries():
+    out = subprocess.run([sys.executable, '-c', snapshot_script(True)], cwd=REPO,
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result['after'] == result['before']
+    # nothing of mmengine, torch, scipy or matplotlib is in the fix list
+    assert set(result['applied']) <= {'torchvision-cpu-schemas', 'mmcv-lite-ops',
+                                      'scipy-interp2d'}
 
 
 def test_interp2d_stand_in_reproduces_polynomials_on_grids():
     import numpy as np
-    from scipy import interpolate
     x = np.arange(-3., 4.)
     y = np.arange(-2., 3.)
     exact = lambda xx, yy: xx**3 - 2 * yy**2 + xx * yy  # noqa: E731
     z = exact(x[None, :], y[:, None])  # (len(y), len(x)), as interp2d takes it
-    f = interpolate.interp2d(x, y, z, kind='cubic')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        f = compat.GridInterp2d(x, y, z, kind='cubic')
     x_new, y_new = np.linspace(-3, 3, 13), np.linspace(-2, 2, 9)
     np.testing.assert_allclose(f(x_new, y_new), exact(x_new[None, :], y_new[:, None]),
                                atol=1e-9)

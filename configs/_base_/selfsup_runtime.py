@@ -1,14 +1,18 @@
 # Runtime of self-supervised pre-training (MFM, ConMIM): mmpretrain's defaults, checkpoints
-# every 10 epochs (last 3 kept), per-epoch seeding (exact resume) and a stop on non-finite
+# every 10 epochs (last 3 kept) written atomically, safe checkpoint loading with resume from
+# the newest complete checkpoint, per-epoch seeding (exact resume) and a stop on non-finite
 # losses before they reach the weights.
 _base_ = 'mmpretrain::_base_/default_runtime.py'
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3))
+    checkpoint=dict(
+        type='CheckpointHook', interval=10, max_keep_ckpts=3,
+        backend_args=dict(backend='atomic_local')))
 custom_hooks = [
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook', action='stop'),
+    dict(type='SafeCheckpointHook'),
 ]
 
 randomness = dict(seed=0, diff_rank_seed=True)

@@ -23,7 +23,8 @@ train_dataloader = dict(
     dataset=dict(data_root='data/demo_imagenet/', pipeline=train_pipeline))
 
 max_epochs = 50
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+# no AMP: upstream tools run this config on CPU as it is
+optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=1e-3))
 param_scheduler = _base_.param_scheduler
 param_scheduler[0]['end'] = 5
 param_scheduler[1].update(begin=5, end=max_epochs, T_max=max_epochs - 5)

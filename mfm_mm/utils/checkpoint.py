@@ -5,13 +5,13 @@ from typing import Dict, Optional
 
 import torch
 
-from ..compat import load_local_checkpoint
+from ..fileio import load_checkpoint_file
 
 Weights = Dict[str, torch.Tensor]
 
 
 def load_backbone_weights(path: str, prefix: str = 'backbone.') -> Weights:
-    """Loads the backbone weights of a pre-training checkpoint with ``weights_only=True``.
+    """Loads the backbone weights of a pre-training checkpoint safely.
 
     Args:
         path: An mmengine checkpoint (``{'state_dict': ...}``) or a bare state dict.
@@ -23,9 +23,9 @@ def load_backbone_weights(path: str, prefix: str = 'backbone.') -> Weights:
     Raises:
         FileNotFoundError: ``path`` does not exist.
         ValueError: ``path`` is not a checkpoint, pickles code (see
-            :func:`mfm_mm.compat.load_local_checkpoint`) or holds no ``prefix`` keys.
+            :func:`mfm_mm.fileio.load_checkpoint_file`) or holds no ``prefix`` keys.
     """
-    checkpoint = load_local_checkpoint(path, map_location='cpu')
+    checkpoint = load_checkpoint_file(path, map_location='cpu')
     state_dict = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state_dict, dict):
         raise ValueError(f'{path} holds a {type(checkpoint).__name__}, not a state dict')

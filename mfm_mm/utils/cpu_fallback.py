@@ -27,11 +27,17 @@ def _sync_bn_to_bn(node: Any) -> int:
     return switched
 
 
+def _no_cuda_set_device(device: Any) -> None:
+    """``torch.cuda.set_device`` without CUDA: nothing to select."""
+
+
 def adapt_to_cpu(cfg: Config, distributed: bool) -> List[str]:
     """Switches the GPU-only settings of a config when no CUDA device is present.
 
     AMP wrapper -> plain ``OptimWrapper``, nccl -> gloo, SyncBN -> BN, DDP without device
-    ids and no pinned memory. Does nothing when CUDA is available.
+    ids and no pinned memory; for distributed runs ``torch.cuda.set_device`` (which
+    mmengine's ``init_dist`` calls unconditionally) becomes a no-op for this process.
+    Does nothing when CUDA is available.
 
     Args:
         cfg: The full config, changed in place.
@@ -61,6 +67,9 @@ def adapt_to_cpu(cfg: Config, distributed: bool) -> List[str]:
             device_ids=None,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
         notes.append('model_wrapper_cfg: MMDistributedDataParallel(device_ids=None)')
+    if distributed and torch.cuda.set_device is not _no_cuda_set_device:
+        torch.cuda.set_device = _no_cuda_set_device
+        notes.append('torch.cuda.set_device: no-op (mmengine init_dist calls it)')
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(name)
         if loader and loader.get('pin_memory'):

@@ -8,7 +8,6 @@ from mmengine.runner import Runner
 
 from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu
-from .resume import find_resumable_checkpoint
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
@@ -43,14 +42,33 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
     return cfg
 
 
-def build_runner(cfg: Config, phase: str = 'train') -> Runner:
-    """Builds the runner, switching GPU-only settings first when there is no CUDA.
+def switch_on_guarantees(cfg: Config) -> None:
+    """Adds the project's checkpoint guarantees to a config that lacks them, in place.
 
-    ``--resume`` without a path resumes the checkpoint named by ``last_checkpoint`` or, if
-    that one is missing or incomplete, the newest complete checkpoint of the work_dir.
+    ``SafeCheckpointHook`` (safe loading, resume from the newest complete checkpoint) joins
+    ``custom_hooks``, and a ``CheckpointHook`` without ``backend_args`` writes through
+    ``AtomicLocalBackend``. The project's runtime bases already have both.
 
     Args:
-        cfg: The full config (changed in place by the CPU fallback).
+        cfg: The full config.
+    """
+    hooks = cfg.setdefault('custom_hooks', [])
+    if not any(hook.get('type') == 'SafeCheckpointHook' for hook in hooks):
+        hooks.append(dict(type='SafeCheckpointHook'))
+    checkpoint = (cfg.get('default_hooks') or {}).get('checkpoint')
+    if checkpoint is not None and checkpoint.get('backend_args') is None:
+        checkpoint['backend_args'] = dict(backend='atomic_local')
+
+
+def build_runner(cfg: Config, phase: str = 'train') -> Runner:
+    """Builds the runner the way the project's tools do.
+
+    Checks the config (:func:`check_config`), switches GPU-only settings when there is no
+    CUDA (:func:`adapt_to_cpu`) and the project's checkpoint guarantees on
+    (:func:`switch_on_guarantees`).
+
+    Args:
+        cfg: The full config (changed in place).
         phase: ``'train'`` or ``'test'``: which dataloaders :func:`check_config` checks.
 
     Returns:
@@ -58,9 +76,7 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     """
     check_config(cfg, phase)
     notes = adapt_to_cpu(cfg, distributed=cfg.get('launcher', 'none') != 'none')
-    if cfg.get('resume') and not cfg.get('load_from'):
-        cfg.load_from, skipped = find_resumable_checkpoint(cfg.work_dir)
-        notes += [f'resume: skipped incomplete checkpoint {path}' for path in skipped]
+    switch_on_guarantees(cfg)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     for note in notes:
         runner.logger.info(note)

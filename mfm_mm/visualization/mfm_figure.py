@@ -2,15 +2,12 @@
 reconstruction per image, and the radially averaged power spectra."""
 from typing import Dict, Sequence
 
-import matplotlib
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from mmengine.model import is_model_wrapper
 
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from mmengine.model import is_model_wrapper  # noqa: E402
-
-from ..models.utils import frequency_filter  # noqa: E402
+from ..models.utils import frequency_filter
 
 COLUMNS = ('image', 'log-magnitude spectrum', 'kept frequencies', 'corrupted input',
            'reconstruction')
@@ -130,7 +127,9 @@ def save_radial_power_plot(panels: Dict[str, np.ndarray], out_file: str,
     Returns:
         ``out_file``.
     """
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+    # a bare Figure renders with Agg itself: no pyplot, no process-wide backend
+    fig = Figure(figsize=(5, 3.6))
+    ax = fig.subplots()
     for key in (COLUMNS[0], COLUMNS[3], COLUMNS[4]):
         ax.semilogy(radial_power(panels[key]), label=key)
     ax.set_xlabel('radius (frequency bins from DC)')
@@ -139,7 +138,6 @@ def save_radial_power_plot(panels: Dict[str, np.ndarray], out_file: str,
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 
@@ -156,8 +154,8 @@ def save_mfm_figure(panels: Dict[str, np.ndarray], out_file: str,
         ``out_file``.
     """
     rows = len(panels[titles[0]])
-    fig, axes = plt.subplots(rows, len(titles), figsize=(2.4 * len(titles), 2.4 * rows),
-                             squeeze=False)
+    fig = Figure(figsize=(2.4 * len(titles), 2.4 * rows))
+    axes = fig.subplots(rows, len(titles), squeeze=False)
     for row in range(rows):
         kind = mask_kind(panels[COLUMNS[2]][row])
         for col, title in enumerate(titles):
@@ -172,5 +170,4 @@ def save_mfm_figure(panels: Dict[str, np.ndarray], out_file: str,
                 ax.set_xlabel(kind, fontsize=8)
     fig.tight_layout()
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file

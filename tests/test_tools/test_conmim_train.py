@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from conftest import PYTHON, REPO, run_tool
+from mfm_mm.fileio import load_checkpoint_file
 from test_train import logged_losses
 
 CONFIG = osp.join(REPO, 'configs', 'conmim', 'conmim_vit-s_300e.py')
@@ -29,7 +30,7 @@ def small_run_options(data_root: str, epochs: int) -> list:
 
 
 def load_state(path: str) -> dict:
-    return torch.load(path, weights_only=True)  # mfm_mm.compat allow-lists mmengine's state
+    return load_checkpoint_file(path)
 
 
 def teacher_of(state: dict) -> dict:

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from conftest import PYTHON, REPO, run_tool
+from mfm_mm.fileio import load_checkpoint_file
 from test_train import logged_losses
 
 FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
@@ -27,7 +28,7 @@ def famt_small_options(data_root: str, epochs: int) -> list:
 
 
 def famt_state(path: str) -> dict:
-    return torch.load(path, weights_only=True)['famt_weights']  # allow-listed by mfm_mm.compat
+    return load_checkpoint_file(path)['famt_weights']
 
 
 @pytest.mark.slow

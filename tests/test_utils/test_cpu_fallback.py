@@ -13,6 +13,7 @@ def resnet_cfg() -> Config:
 
 def test_switches_gpu_only_settings_without_cuda(monkeypatch):
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    monkeypatch.setattr(torch.cuda, 'set_device', torch.cuda.set_device)  # restored after
     cfg = resnet_cfg()
     notes = adapt_to_cpu(cfg, distributed=True)
     assert cfg.optim_wrapper.type == 'OptimWrapper' and 'loss_scale' not in cfg.optim_wrapper
@@ -21,14 +22,16 @@ def test_switches_gpu_only_settings_without_cuda(monkeypatch):
     assert cfg.model_wrapper_cfg == dict(type='MMDistributedDataParallel', device_ids=None,
                                          find_unused_parameters=False)
     assert cfg.train_dataloader.pin_memory is False
-    assert len(notes) == 5 and any('SyncBN -> BN' in n for n in notes)
+    assert torch.cuda.set_device(0) is None  # init_dist calls it; nothing to select
+    assert len(notes) == 6 and any('SyncBN -> BN' in n for n in notes)
 
 
-def test_single_process_keeps_default_wrapper(monkeypatch):
+def test_single_process_keeps_default_wrapper_and_set_device(monkeypatch):
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    set_device = torch.cuda.set_device
     cfg = resnet_cfg()
     adapt_to_cpu(cfg, distributed=False)
-    assert cfg.get('model_wrapper_cfg') is None
+    assert cfg.get('model_wrapper_cfg') is None and torch.cuda.set_device is set_device
 
 
 def test_changes_nothing_with_cuda(monkeypatch):
@@ -51,3 +54,17 @@ def test_load_config_strips_scope_from_inherited_collate_fn(tmp_path):
     path.write_text("_base_ = 'mmpretrain::_base_/datasets/imagenet_bs512_mae.py'\n")
     assert Config.fromfile(str(path)).train_dataloader.collate_fn['_scope_'] == 'mmpretrain'
     assert load_config(str(path)).train_dataloader.collate_fn == dict(type='default_collate')
+
+
+def test_tools_switch_the_checkpoint_guarantees_on():
+    from mfm_mm.utils.runner_setup import switch_on_guarantees
+    cfg = Config(dict(default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1)),
+                      custom_hooks=[dict(type='EMAHook')]))
+    switch_on_guarantees(cfg)
+    assert cfg.custom_hooks == [dict(type='EMAHook'), dict(type='SafeCheckpointHook')]
+    assert cfg.default_hooks.checkpoint.backend_args == dict(backend='atomic_local')
+    switch_on_guarantees(cfg)  # idempotent; a user's own backend is kept
+    assert len(cfg.custom_hooks) == 2
+    cfg.default_hooks.checkpoint.backend_args = dict(backend='petrel')
+    switch_on_guarantees(cfg)
+    assert cfg.default_hooks.checkpoint.backend_args == dict(backend='petrel')

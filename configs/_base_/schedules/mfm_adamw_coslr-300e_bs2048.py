@@ -4,9 +4,9 @@ base_lr = 3e-4 * 2048 / 512
 max_epochs = 300
 warmup_epochs = 20
 
+# AmpOptimWrapper's loss scale is dynamic by default; CPU configs set type='OptimWrapper'
 optim_wrapper = dict(
     type='AmpOptimWrapper',
-    loss_scale='dynamic',
     optimizer=dict(
         type='AdamW', lr=base_lr, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.05),
     clip_grad=dict(max_norm=3.0),

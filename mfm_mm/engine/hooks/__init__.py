@@ -1,5 +1,6 @@
 from .epoch_seed_hook import EpochSeedHook
 from .famt_refresh_hook import FAMTRefreshHook
 from .nonfinite_loss_hook import NonFiniteLossHook
+from .safe_checkpoint_hook import SafeCheckpointHook
 
-__all__ = ['EpochSeedHook', 'NonFiniteLossHook', 'FAMTRefreshHook']
+__all__ = ['EpochSeedHook', 'NonFiniteLossHook', 'FAMTRefreshHook', 'SafeCheckpointHook']

@@ -1,0 +1,132 @@
+"""A restricted pickle module for ``torch.load``: data in, code refused.
+
+``torch.load(f, pickle_module=safe_pickle, weights_only=False)`` builds checkpoints with
+:class:`Unpickler`, which resolves only the globals that plain weights and training state
+need (tensor rebuilders, dtypes, numpy arrays and scalars, mmengine's ``HistoryBuffer`` with
+its statistics methods) and turns the config objects that official releases pickle
+(``yacs.config.CfgNode``, ``argparse.Namespace``) into inert data. Every other global is
+refused with :class:`RefusedGlobal`, so a pickle that would run code never runs it. Unlike
+``weights_only=True`` this works the same on every torch >= 2.0 and can build dict
+subclasses such as ``CfgNode``.
+"""
+import _codecs
+import _compat_pickle
+import argparse
+import collections
+import importlib
+import pickle
+from typing import Any, Callable, Dict, Tuple
+
+import numpy as np
+import torch
+
+# ``torch._utils`` rebuilders that restore tensors from their storages (no user callables)
+_TENSOR_REBUILDERS = ('_rebuild_tensor', '_rebuild_tensor_v2', '_rebuild_tensor_v3',
+                      '_rebuild_parameter', '_rebuild_parameter_with_state')
+_HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
+class RefusedGlobal(pickle.UnpicklingError):
+    """The pickle names a global that is not plain data (``what`` says which)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f'refused global {what}')
+        self.what = what
+
+
+class InertConfig(dict):
+    """What a pickled ``yacs.config.CfgNode`` becomes: its items, without its behaviour."""
+
+    def __setstate__(self, state: Any) -> None:
+        """Drops ``CfgNode``'s bookkeeping attributes (immutability flags and the like)."""
+
+
+def _history_buffer_getattr(owner: Any, name: str) -> Callable:
+    """``getattr`` as mmengine's checkpoints use it: only ``HistoryBuffer`` statistics."""
+    from mmengine.logging import HistoryBuffer
+    if owner is HistoryBuffer and name in _HISTORY_BUFFER_STATISTICS:
+        return getattr(HistoryBuffer, name)
+    raise RefusedGlobal(f'getattr({getattr(owner, "__name__", owner)!r}, {name!r})')
+
+
+def _rebuild_from_type_v2(func: Callable, new_type: type, args: Tuple, state: Any):
+    """``torch._tensor._rebuild_from_type_v2`` for plain tensors and parameters only."""
+    if func not in _SAFE_TORCH_UTILS or new_type not in (torch.Tensor, torch.nn.Parameter):
+        raise RefusedGlobal(f'a tensor of type {new_type!r}')
+    return torch._tensor._rebuild_from_type_v2(func, new_type, args, state)
+
+
+def _import(module: str):
+    """Imports ``module``; numpy's ``core`` / ``_core`` rename resolves both ways."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        if module.startswith('numpy._core'):
+            return importlib.import_module(module.replace('numpy._core', 'numpy.core', 1))
+        if module.startswith('numpy.core'):
+            return importlib.import_module(module.replace('numpy.core', 'numpy._core', 1))
+        raise
+
+
+_SAFE_TORCH_UTILS = tuple(
+    getattr(torch._utils, name) for name in _TENSOR_REBUILDERS if hasattr(torch._utils, name))
+
+_NAMED: Dict[Tuple[str, str], Any] = {
+    ('collections', 'OrderedDict'): collections.OrderedDict,
+    ('builtins', 'set'): set,
+    ('builtins', 'frozenset'): frozenset,
+    ('builtins', 'complex'): complex,
+    ('builtins', 'slice'): slice,
+    ('builtins', 'getattr'): _history_buffer_getattr,
+    ('_codecs', 'encode'): _codecs.encode,  # how protocol 2 stores bytes
+    ('torch', 'Size'): torch.Size,
+    ('torch', 'device'): torch.device,
+    ('torch._tensor', '_rebuild_from_type_v2'): _rebuild_from_type_v2,
+    ('argparse', 'Namespace'): argparse.Namespace,  # a plain attribute bag
+    ('yacs.config', 'CfgNode'): InertConfig,
+    ('numpy', 'ndarray'): np.ndarray,
+    ('numpy', 'dtype'): np.dtype,
+}
+
+
+class Unpickler(pickle.Unpickler):
+    """``pickle.Unpickler`` that resolves only plain-data globals (see the module doc)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        """Returns the allowed object for ``module.name``.
+
+        Args:
+            module: Module named by the pickle.
+            name: Attribute named by the pickle.
+
+        Returns:
+            The class or function to use.
+
+        Raises:
+            RefusedGlobal: For anything that is not plain data.
+        """
+        # protocol 2 (torch.save's) writes Python 2 names such as __builtin__
+        module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
+        module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+        if (module, name) in _NAMED:
+            return _NAMED[module, name]
+        if module == 'torch._utils' and name in _TENSOR_REBUILDERS:
+            return getattr(torch._utils, name)
+        if module == 'torch' and isinstance(getattr(torch, name, None), torch.dtype):
+            return getattr(torch, name)
+        if module in ('numpy.core.multiarray', 'numpy._core.multiarray') and \
+                name in ('_reconstruct', 'scalar'):
+            return getattr(_import(module), name)
+        if module == 'numpy.dtypes' and name.endswith('DType'):
+            found = getattr(_import(module), name, None)
+            if isinstance(found, type) and issubclass(found, np.dtype):
+                return found
+        if module == 'mmengine.logging.history_buffer' and name == 'HistoryBuffer':
+            from mmengine.logging import HistoryBuffer
+            return HistoryBuffer
+        raise RefusedGlobal(f'{module}.{name}')
+
+
+def load(file, **kwargs) -> Any:
+    """``pickle.load`` with :class:`Unpickler` (torch reads legacy headers with it)."""
+    return Unpickler(file, **kwargs).load()
