@@ -5,8 +5,9 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
-import mfm_mm  # noqa: F401  registers the modules (and applies mfm_mm.compat)
+import mfm_mm  # noqa: F401  registers the modules (and applies the fixes mfm_mm.compat needs)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -33,3 +34,20 @@ def run_tool(args, cwd=REPO, env=None, timeout=600) -> subprocess.CompletedProce
 
 
 PYTHON = sys.executable
+
+
+def _cpu_autocast_supports(dtype: torch.dtype) -> bool:
+    """Whether CPU autocast accepts ``dtype`` (float16 only from torch 2.2 on)."""
+    try:
+        with torch.autocast('cpu', dtype=dtype):
+            return True
+    except RuntimeError:
+        return False
+
+
+# bf16 and fp16 autocast on CPU, fp16 skipped where this torch has no CPU fp16 autocast
+CPU_AUTOCAST_DTYPES = [
+    pytest.param(dtype, marks=pytest.mark.skipif(
+        not _cpu_autocast_supports(dtype),
+        reason=f'CPU autocast has no {dtype} in torch {torch.__version__}'))
+    for dtype in (torch.bfloat16, torch.float16)]

@@ -4,6 +4,7 @@ import torch
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from conftest import CPU_AUTOCAST_DTYPES
 from mfm_mm.datasets.transforms import FrequencyMaskGenerator
 
 PREPROCESSOR = dict(type='SelfSupDataPreprocessor', mean=[123.675, 116.28, 103.53],
@@ -123,7 +124,7 @@ def test_torch_compile_gives_the_same_loss_and_gradients():
     torch.testing.assert_close(model.neck.decoder[0].weight.grad, grad, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
+@pytest.mark.parametrize('dtype', CPU_AUTOCAST_DTYPES)
 def test_autocast_step_keeps_ffts_in_float32(dtype):
     torch.manual_seed(0)
     model = MODELS.build(TINY_VIT)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import CPU_AUTOCAST_DTYPES
 from mfm_mm.datasets.transforms import disc_keep_mask
 from mfm_mm.models.losses import FrequencyLoss
 from mfm_mm.models.utils import hermitian_weights, to_fft_layout
@@ -52,7 +53,7 @@ def test_half_spectrum_loss_equals_full_spectrum_loss(size, focal):
     assert every.item() == pytest.approx(full_spectrum_loss(pred, target, None, focal), rel=1e-5)
 
 
-@pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
+@pytest.mark.parametrize('dtype', CPU_AUTOCAST_DTYPES)
 def test_loss_stays_float32_under_autocast(dtype):
     torch.manual_seed(0)
     pred = torch.randn(2, 3, 16, 16, requires_grad=True)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import CPU_AUTOCAST_DTYPES
 from mfm_mm.datasets.transforms import disc_keep_mask
 from types import SimpleNamespace
 
@@ -88,7 +89,7 @@ def test_half_spectrum_filter_matches_full_spectrum_on_any_size(size):
     torch.testing.assert_close(frequency_filter(images, keep), full, atol=1e-5, rtol=0)
 
 
-@pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
+@pytest.mark.parametrize('dtype', CPU_AUTOCAST_DTYPES)
 def test_corruption_runs_in_float32_under_autocast(photo, dtype):
     normalised = (photo * 255. - MEAN) / STD
     low, high = keep_masks()
