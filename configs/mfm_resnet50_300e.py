@@ -7,6 +7,8 @@ _base_ = [
     '_base_/mfm_runtime.py',
 ]
 
-train_pipeline = _base_.train_pipeline
-train_pipeline[3]['low_pass_prob'] = 0.3
+train_pipeline = [
+    dict(step, low_pass_prob=0.3) if step['type'] == 'FrequencyMaskGenerator' else step
+    for step in _base_.train_pipeline
+]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -2,8 +2,9 @@
 # with Gaussian noise sigma 75/255 (not clipped) and the all-bins loss.
 _base_ = '../../demo/mfm_vit-tiny-p16_cpu-demo_128px.py'
 
-train_pipeline = _base_.train_pipeline[:3] + [dict(type='PackInputs')]
+train_pipeline = [  # the MFM pipeline without the frequency mask
+    step for step in _base_.train_pipeline if step['type'] != 'FrequencyMaskGenerator'
+]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 model = dict(
-    corruption=dict(type='GaussianNoiseCorruption', sigma=75 / 255),
-    head=dict(loss=dict(mode='all')))
+    corruption=dict(type='GaussianNoiseCorruption', sigma=75 / 255))
