@@ -4,13 +4,16 @@ The FAMT paper does not publish its frequency part; :func:`lowpass_patch_respons
 :func:`fuse_weights` implement its description (a low-pass view of the image marks where the
 semantic content lies, normalised per patch and combined with the attention map).
 """
+from typing import Optional, Sequence, Tuple, Union
+
 import torch
 import torch.nn.functional as F
 
-from ...datasets.transforms.frequency_mask import disc_keep_mask
+from ...datasets.transforms.frequency_mask import check_radius, disc_keep_mask, radius_in_bins
 from .frequency import frequency_filter, to_fft_layout
 
 FUSIONS = ('sum', 'product')
+FLIP_DIMS = {'horizontal': (-1, ), 'vertical': (-2, ), 'diagonal': (-2, -1)}
 
 
 def minmax_normalise(maps: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
@@ -29,11 +32,10 @@ def minmax_normalise(maps: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
 
 
 def lowpass_patch_response(images: torch.Tensor, patch_size: int,
-                           cutoff: float) -> torch.Tensor:
+                           cutoff: Union[int, float]) -> torch.Tensor:
     """Per-patch strength of the low-frequency content of images, in ``[0, 1]``.
 
-    The spectrum is cut to the disc of radius ``cutoff * min(H, W) / 2`` bins around DC, without
-    DC itself; the response of a patch is the mean absolute value of that low-pass image over
+    The spectrum is cut to the disc of radius ``cutoff`` around DC, without DC itself; the response of a patch is the mean absolute value of that low-pass image over
     the patch and the channels, min-max normalised per image. Flat background has no
     low-frequency deviation from the image mean, large objects have a strong one; texture and
     noise inside a patch sit above the cutoff and are ignored.
@@ -41,15 +43,15 @@ def lowpass_patch_response(images: torch.Tensor, patch_size: int,
     Args:
         images: Images ``(N, C, H, W)`` (any per-channel normalisation: DC is removed).
         patch_size: Patch size of the encoder; ``H`` and ``W`` must be multiples of it.
-        cutoff: Disc radius as a fraction of the half size, in ``(0, 1]``.
+        cutoff: Disc radius in bins (int) or as a fraction of the half size ``min(H, W) / 2``
+            (float in ``(0, 1]``), the convention of ``FrequencyMaskGenerator``'s radius.
 
     Returns:
         Maps ``(N, H / patch_size, W / patch_size)`` in ``[0, 1]``.
     """
-    if not 0 < cutoff <= 1:
-        raise ValueError(f'freq_cutoff must be in (0, 1], got {cutoff}')
+    check_radius('lowpass_patch_response', 'cutoff', cutoff)
     height, width = images.shape[-2:]
-    keep = disc_keep_mask((height, width), radius=cutoff * min(height, width) / 2)
+    keep = disc_keep_mask((height, width), radius=radius_in_bins(cutoff, (height, width)))
     keep[height // 2, width // 2] = False  # remove DC: only deviations from the mean count
     keep = to_fft_layout(torch.from_numpy(keep).to(images.device))  # (H, W)
     lowpass = frequency_filter(images.float(), keep.expand(len(images), -1, -1))
@@ -76,3 +78,35 @@ def fuse_weights(attention: torch.Tensor, frequency: torch.Tensor, fusion: str =
     if fusion == 'product':
         return attention * frequency
     raise ValueError(f'fusion must be one of {FUSIONS}, got {fusion!r}')
+
+
+def crop_weight_map(weight_map: torch.Tensor, box: Sequence[float], out_size: Tuple[int, int],
+                    flip_direction: Optional[str] = None, samples: int = 4) -> torch.Tensor:
+    """Resamples a whole-image map to the patch grid of a crop, then flips it.
+
+    Each output cell is the mean of ``samples x samples`` bilinear samples of ``weight_map``
+    spread over the part of the crop that the cell covers (the map's cells cover the whole
+    image uniformly, whatever its aspect ratio).
+
+    Args:
+        weight_map: Map ``(h, w)`` over the whole image.
+        box: ``(x1, y1, x2, y2)`` of the crop as fractions of the image width and height.
+        out_size: ``(h', w')``, the patch grid of the cropped and resized image.
+        flip_direction: ``None`` or the ``RandomFlip`` direction applied after the crop.
+        samples: Samples per cell along each axis.
+
+    Returns:
+        The map of the crop, ``(h', w')``, float32, on the device of ``weight_map``.
+    """
+    x1, y1, x2, y2 = (float(v) for v in box)
+    out_h, out_w = out_size
+    device = weight_map.device
+    ys = y1 + (y2 - y1) * (torch.arange(out_h * samples, device=device) + 0.5) / (out_h * samples)
+    xs = x1 + (x2 - x1) * (torch.arange(out_w * samples, device=device) + 0.5) / (out_w * samples)
+    grid = torch.stack(torch.meshgrid(xs, ys, indexing='xy'), dim=-1) * 2 - 1  # (H', W', 2)
+    sampled = F.grid_sample(weight_map.float()[None, None], grid[None], mode='bilinear',
+                            padding_mode='border', align_corners=False)  # (1, 1, H', W')
+    cells = F.avg_pool2d(sampled, samples)[0, 0]  # (h', w')
+    if flip_direction is not None:
+        cells = cells.flip(FLIP_DIMS[flip_direction])
+    return cells

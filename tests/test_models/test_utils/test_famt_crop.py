@@ -1,14 +1,16 @@
-"""The FAMT weight map follows the image's RandomResizedCrop and flip (real photo, known crop)."""
+"""FAMT's weight map follows the image's RandomResizedCrop and flip (real photo, known crop)."""
 import mmcv
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from mmcv.transforms import Compose, RandomFlip
-from mmpretrain.datasets.transforms import RandomResizedCrop
+from mmpretrain.datasets.transforms import PackInputs, RandomResizedCrop
 
-from mfm_mm.datasets.transforms import FAMTWeightMap, RandomResizedCropWithBox, crop_weight_map
+from mfm_mm.datasets.transforms import RandomResizedCropWithBox
 from mfm_mm.demo import bundled_photos
+from mfm_mm.models.utils.famt_weights import crop_weight_map
+from test_models.test_algorithms.test_famt_mae import build
 
 
 def brightness_map(img: np.ndarray, grid: int = 14, size: int = 224) -> torch.Tensor:
@@ -27,10 +29,10 @@ def test_crop_with_box_is_mmpretrains_crop_plus_its_box():
         result = ours(dict(img=photo))
         np.random.seed(seed)
         assert np.array_equal(result['img'], theirs(dict(img=photo))['img'])
-        x1, y1, x2, y2 = result['crop_bbox'].astype(int)
+        x1, y1, x2, y2 = (result['crop_box'] * [640, 427, 640, 427]).round().astype(int)
         manual = mmcv.imresize(photo[y1:y2, x1:x2], (64, 64), interpolation='bilinear')
         assert np.array_equal(result['img'], manual)
-        assert result['crop_input_shape'] == (427, 640)
+        assert result['crop_box'].dtype == np.float32 and 0 <= result['crop_box'].min()
 
 
 def test_resampling_by_hand():
@@ -46,35 +48,39 @@ def test_resampling_by_hand():
 
 
 @pytest.mark.parametrize('flip', [0., 1.])
-def test_map_follows_a_known_crop_and_flip_of_a_real_photo(flip):
+def test_the_models_map_follows_a_known_crop_and_flip_of_a_real_photo(flip):
     photo = bundled_photos()['rocket']
-    whole = brightness_map(photo)  # the stored map, computed on the un-cropped image
-    famt = FAMTWeightMap(grid_size=14)
-    famt.attach((whole * 255).round().to(torch.uint8)[None])
+    whole = brightness_map(photo, grid=4, size=64)  # the stored map, of the un-cropped image
     pipeline = Compose([
-        RandomResizedCropWithBox(scale=224, crop_ratio_range=(0.2, 0.3), backend='pillow',
+        RandomResizedCropWithBox(scale=64, crop_ratio_range=(0.2, 0.3), backend='pillow',
                                  interpolation='bicubic'),
-        RandomFlip(prob=flip), famt])
+        RandomFlip(prob=flip), PackInputs(algorithm_keys=['crop_box'])])
     np.random.seed(3)
-    result = pipeline(dict(img=photo, sample_idx=0))
-    assert result['crop_bbox'].tolist() == [277, 0, 557, 249]  # 280 x 249 of 640 x 427, top
-    assert result['flip'] == bool(flip)
-    weight = result['famt_weight']
-    assert weight.shape == (14, 14) and 0 <= weight.min() and weight.max() <= 1
-    truth = brightness_map(result['img'])  # what the model sees in each patch of the crop
+    packed = pipeline(dict(img=photo, sample_idx=0))
+    sample = packed['data_samples']
+    box = sample.crop_box * [640, 427, 640, 427]
+    assert np.allclose(box, [277, 0, 557, 249], atol=1e-3)  # 280 x 249 of 640 x 427, top
+    assert sample.flip == bool(flip)
+    model = build()
+    model.reset_weights(1)
+    model.famt_weights.copy_((whole * 255).round().to(torch.uint8)[None])
+    model.refreshed_epoch.fill_(0)
+    weight = model.crop_weights([sample])[0]
+    assert weight.shape == (4, 4) and 0 <= weight.min() and weight.max() <= 1
+    image = packed['inputs'].permute(1, 2, 0).numpy()  # what the model sees, per patch
+    truth = brightness_map(image, grid=4, size=64)
     error = (weight - truth).abs().mean()
     assert error < 0.03
     # The public AMT code ignores the crop; an un-flipped map is just as wrong.
-    assert (crop_weight_map(whole, (0, 0, 1, 1), (14, 14)) - truth).abs().mean() > 3 * error
+    assert (crop_weight_map(whole, (0, 0, 1, 1), (4, 4)) - truth).abs().mean() > 3 * error
     if flip:
         assert (weight.flip(-1) - truth).abs().mean() > 3 * error
 
 
-def test_without_a_store_maps_are_uniform_and_without_a_box_it_says_what_to_use():
-    famt = FAMTWeightMap(grid_size=(2, 3))
-    assert torch.equal(famt(dict(sample_idx=0))['famt_weight'], torch.ones(2, 3))
-    famt.attach(torch.zeros(1, 2, 3, dtype=torch.uint8))
-    with pytest.raises(ValueError, match='RandomResizedCropWithBox'):
-        famt(dict(sample_idx=0, img=np.zeros((8, 8, 3), np.uint8)))
-    with pytest.raises(ValueError, match='grid_size'):
-        FAMTWeightMap(grid_size=0)
+def test_before_the_first_refresh_every_map_is_uniform():
+    model = build()
+    model.reset_weights(1)
+    sample = PackInputs(algorithm_keys=['crop_box'])(
+        dict(img=np.zeros((8, 8, 3), np.uint8), sample_idx=0,
+             crop_box=np.array([0.1, 0.2, 0.5, 0.9], np.float32)))['data_samples']
+    assert torch.equal(model.crop_weights([sample]), torch.ones(1, 4, 4))
