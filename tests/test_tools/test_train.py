@@ -122,11 +122,6 @@ def test_test_tool_refuses_a_pretraining_config(tmp_path):
     assert 'has no test_dataloader' in proc.stderr and 'Traceback' not in proc.stderr
 
 
-def test_readme_documents_the_flagship_command():
-    readme = open(osp.join(REPO, 'README.md')).read()
-    assert 'tools/dist_train.sh configs/mfm_vit-b_800e.py 8' in readme
-
-
 def test_slurm_scripts_pass_mmpretrain_style_arguments(tmp_path):
     srun = tmp_path / 'srun'
     srun.write_text('#!/bin/bash\necho "SRUN $@"\n')
