@@ -71,6 +71,17 @@ class FAMTRefreshHook(Hook):
                              'repeat sample_idx; FAMT needs one index per image')
         return copy.deepcopy(dataset)
 
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Moves the maps of a checkpoint written before they were model buffers."""
+        legacy = checkpoint.get('famt_weights')
+        if legacy is None:
+            return
+        model = self._model(runner)
+        model.famt_weights = legacy['weights'].to(model.famt_weights.device)
+        epoch = legacy['refreshed_epoch']
+        model.refreshed_epoch.fill_(-1 if epoch is None else epoch)
+        runner.logger.info('FAMT: maps read from the checkpoint\'s old `famt_weights` entry')
+
     def before_train(self, runner) -> None:
         """Sizes the maps to the training set (kept when a checkpoint brought them)."""
         model = self._model(runner)

@@ -77,6 +77,15 @@ def test_maps_survive_a_checkpoint_round_trip(trained, tiny_imagenet, tmp_path):
     assert int(fresh.model.refreshed_epoch) == int(trained.model.refreshed_epoch) >= 0
 
 
+def test_maps_of_a_checkpoint_of_the_old_layout_are_read(tiny_imagenet, tmp_path):
+    runner = build_runner(small_config(tiny_imagenet, str(tmp_path)))
+    maps = torch.randint(0, 256, (48, 4, 4), dtype=torch.uint8)
+    famt_hook(runner).after_load_checkpoint(
+        runner, dict(famt_weights=dict(weights=maps, refreshed_epoch=40)))
+    famt_hook(runner).before_train(runner)
+    assert torch.equal(runner.model.famt_weights, maps) and int(runner.model.refreshed_epoch) == 40
+
+
 def test_maps_of_another_training_set_are_dropped_with_a_warning(trained, tiny_imagenet,
                                                                  tmp_path):
     trained.save_checkpoint(str(tmp_path), 'ckpt.pth')
