@@ -35,10 +35,19 @@ def famt_state(path: str) -> dict:
     return dict(weights=state['famt_weights'], refreshed_epoch=int(state['refreshed_epoch']))
 
 
+def seeded_famt(tmp_path) -> str:
+    """The FAMT recipe re-seeded every epoch (EpochSeedHook), so that runs can be compared."""
+    path = tmp_path / 'famt_seeded.py'
+    path.write_text(f"_base_ = {FAMT!r}\n"
+                    "custom_hooks = _base_.custom_hooks + [dict(type='EpochSeedHook')]\n"
+                    "train_dataloader = dict(persistent_workers=False)\n")
+    return str(path)
+
+
 @pytest.mark.slow
-def test_famt_pretrains_refreshes_and_resumes(tiny_imagenet, tmp_path):
-    work_dir = str(tmp_path / 'famt')
-    out = run_tool([PYTHON, 'tools/train.py', FAMT, '--work-dir', work_dir, '--cfg-options',
+def test_famt_pretrains_refreshes_and_resumes_exactly(tiny_imagenet, tmp_path):
+    config, work_dir = seeded_famt(tmp_path), str(tmp_path / 'famt')
+    out = run_tool([PYTHON, 'tools/train.py', config, '--work-dir', work_dir, '--cfg-options',
                     *famt_small_options(tiny_imagenet, epochs=3)])
     assert 'FAMT: random masking until epoch 1' in out.stdout
     assert 'FAMT: refreshing the sampling weights of 48 images (epoch 1)' in out.stdout
@@ -56,7 +65,7 @@ def test_famt_pretrains_refreshes_and_resumes(tiny_imagenet, tmp_path):
 
     options = famt_small_options(tiny_imagenet, epochs=4)
     options.remove('resume=False')
-    out = run_tool([PYTHON, 'tools/train.py', FAMT, '--work-dir', work_dir, '--resume',
+    out = run_tool([PYTHON, 'tools/train.py', config, '--work-dir', work_dir, '--resume',
                     '--cfg-options', *options])
     assert 'resumed epoch: 3, iter: 18' in out.stdout
     assert 'FAMT: masking by the weights refreshed at epoch 1' in out.stdout
@@ -65,3 +74,8 @@ def test_famt_pretrains_refreshes_and_resumes(tiny_imagenet, tmp_path):
     assert [it for it, _ in resumed] == list(range(1, 25))
     assert resumed[:18] == losses  # the first run's log, kept
     assert torch.equal(famt_state(osp.join(work_dir, 'epoch_4.pth'))['weights'], weights)
+    # The resumed epoch masks, and so scores, exactly as an uninterrupted run's.
+    reference = str(tmp_path / 'reference')
+    run_tool([PYTHON, 'tools/train.py', config, '--work-dir', reference, '--cfg-options',
+              *famt_small_options(tiny_imagenet, epochs=4)])
+    assert resumed[18:] == logged_losses(reference)[18:]
