@@ -1,6 +1,7 @@
 """MAE with FAMT's frequency- and attention-driven masking and throwing."""
 from typing import Dict, List, Tuple, Union
 
+import numpy as np
 import torch
 from mmengine.dist import all_gather, get_dist_info
 from mmengine.logging import MMLogger
@@ -173,12 +174,10 @@ class FAMTMAE(MAE):
         if max(indices) >= len(self.famt_weights):
             raise ValueError(f'FAMTMAE: sample_idx {max(indices)} but {len(self.famt_weights)} '
                              'maps: the training set changed since the maps were computed')
-        grid = tuple(self.famt_weights.shape[1:])
-        return torch.stack([
-            crop_weight_map(self.famt_weights[idx].float() / 255., sample.crop_box, grid,
-                            sample.flip_direction if sample.get('flip') else None)
-            for idx, sample in zip(indices, data_samples)
-        ])  # (N, h, w)
+        maps = self.famt_weights[indices].float() / 255.  # (N, h, w) over whole images
+        boxes = torch.from_numpy(np.stack([np.asarray(s.crop_box) for s in data_samples]))
+        flips = [s.flip_direction if s.get('flip') else None for s in data_samples]
+        return crop_weight_map(maps, boxes, tuple(maps.shape[1:]), flips)  # (N, h, w)
 
     def patch_order(self, data_samples: List[DataSample]) -> Tuple[torch.Tensor, int, int]:
         """Samples the order of the patches and the sizes of the masked and thrown groups.

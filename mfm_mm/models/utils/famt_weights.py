@@ -80,33 +80,41 @@ def fuse_weights(attention: torch.Tensor, frequency: torch.Tensor, fusion: str =
     raise ValueError(f'fusion must be one of {FUSIONS}, got {fusion!r}')
 
 
-def crop_weight_map(weight_map: torch.Tensor, box: Sequence[float], out_size: Tuple[int, int],
-                    flip_direction: Optional[str] = None, samples: int = 4) -> torch.Tensor:
-    """Resamples a whole-image map to the patch grid of a crop, then flips it.
+def crop_weight_map(weight_maps: torch.Tensor, boxes: torch.Tensor, out_size: Tuple[int, int],
+                    flip_directions: Optional[Sequence[Optional[str]]] = None,
+                    samples: int = 4) -> torch.Tensor:
+    """Resamples whole-image maps to the patch grids of crops, then flips them.
 
-    Each output cell is the mean of ``samples x samples`` bilinear samples of ``weight_map``
-    spread over the part of the crop that the cell covers (the map's cells cover the whole
-    image uniformly, whatever its aspect ratio).
+    Each output cell is the mean of ``samples x samples`` bilinear samples of its map spread
+    over the part of the crop that the cell covers (a map's cells cover the whole image
+    uniformly, whatever its aspect ratio). One ``grid_sample`` call serves the whole batch.
 
     Args:
-        weight_map: Map ``(h, w)`` over the whole image.
-        box: ``(x1, y1, x2, y2)`` of the crop as fractions of the image width and height.
-        out_size: ``(h', w')``, the patch grid of the cropped and resized image.
-        flip_direction: ``None`` or the ``RandomFlip`` direction applied after the crop.
+        weight_maps: Maps ``(N, h, w)`` over the whole images.
+        boxes: ``(N, 4)`` crops ``(x1, y1, x2, y2)`` as fractions of each image's width and
+            height.
+        out_size: ``(h', w')``, the patch grid of the cropped and resized images.
+        flip_directions: Per map, ``None`` or the ``RandomFlip`` direction applied after the
+            crop; None for no flips.
         samples: Samples per cell along each axis.
 
     Returns:
-        The map of the crop, ``(h', w')``, float32, on the device of ``weight_map``.
+        The maps of the crops, ``(N, h', w')``, float32, on the device of ``weight_maps``.
     """
-    x1, y1, x2, y2 = (float(v) for v in box)
     out_h, out_w = out_size
-    device = weight_map.device
-    ys = y1 + (y2 - y1) * (torch.arange(out_h * samples, device=device) + 0.5) / (out_h * samples)
-    xs = x1 + (x2 - x1) * (torch.arange(out_w * samples, device=device) + 0.5) / (out_w * samples)
-    grid = torch.stack(torch.meshgrid(xs, ys, indexing='xy'), dim=-1) * 2 - 1  # (H', W', 2)
-    sampled = F.grid_sample(weight_map.float()[None, None], grid[None], mode='bilinear',
-                            padding_mode='border', align_corners=False)  # (1, 1, H', W')
-    cells = F.avg_pool2d(sampled, samples)[0, 0]  # (h', w')
-    if flip_direction is not None:
-        cells = cells.flip(FLIP_DIMS[flip_direction])
+    boxes = torch.as_tensor(boxes, dtype=torch.float32, device=weight_maps.device)
+    x1, y1, x2, y2 = boxes.unbind(-1)  # (N, ) each
+    steps_y = (torch.arange(out_h * samples, device=boxes.device) + 0.5) / (out_h * samples)
+    steps_x = (torch.arange(out_w * samples, device=boxes.device) + 0.5) / (out_w * samples)
+    ys = y1[:, None] + (y2 - y1)[:, None] * steps_y  # (N, H')
+    xs = x1[:, None] + (x2 - x1)[:, None] * steps_x  # (N, W')
+    grid = torch.stack([xs[:, None, :].expand(-1, len(steps_y), -1),
+                        ys[:, :, None].expand(-1, -1, len(steps_x))], dim=-1) * 2 - 1
+    sampled = F.grid_sample(weight_maps.float()[:, None], grid, mode='bilinear',
+                            padding_mode='border', align_corners=False)  # (N, 1, H', W')
+    cells = F.avg_pool2d(sampled, samples)[:, 0]  # (N, h', w')
+    for direction, dims in FLIP_DIMS.items():
+        chosen = [i for i, flip in enumerate(flip_directions or ()) if flip == direction]
+        if chosen:
+            cells[chosen] = cells[chosen].flip(dims)
     return cells

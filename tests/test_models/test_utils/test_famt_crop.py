@@ -37,14 +37,26 @@ def test_crop_with_box_is_mmpretrains_crop_plus_its_box():
 
 def test_resampling_by_hand():
     ramp = torch.arange(4.)[None, :] + 10 * torch.arange(4.)[:, None]  # value x + 10 y
-    centre = crop_weight_map(ramp, (0.25, 0.25, 0.75, 0.75), (2, 2))
-    assert torch.allclose(centre, torch.tensor([[11., 12.], [21., 22.]]))
-    flipped = crop_weight_map(ramp, (0.25, 0.25, 0.75, 0.75), (2, 2), 'horizontal')
+    centre = torch.tensor([[0.25, 0.25, 0.75, 0.75]])
+    assert torch.allclose(crop_weight_map(ramp[None], centre, (2, 2))[0],
+                          torch.tensor([[11., 12.], [21., 22.]]))
+    flipped = crop_weight_map(ramp[None], centre, (2, 2), ['horizontal'])[0]
     assert torch.allclose(flipped, torch.tensor([[12., 11.], [22., 21.]]))
-    both = crop_weight_map(ramp, (0.25, 0.25, 0.75, 0.75), (2, 2), 'diagonal')
+    both = crop_weight_map(ramp[None], centre, (2, 2), ['diagonal'])[0]
     assert torch.allclose(both, torch.tensor([[22., 21.], [12., 11.]]))
-    whole = crop_weight_map(ramp, (0., 0., 1., 1.), (4, 4), samples=1)
-    assert torch.allclose(whole, ramp)
+    whole = crop_weight_map(ramp[None], torch.tensor([[0., 0., 1., 1.]]), (4, 4), samples=1)
+    assert torch.allclose(whole[0], ramp)
+
+
+def test_a_batch_is_resampled_as_its_maps_one_by_one():
+    torch.manual_seed(0)
+    maps, flips = torch.rand(4, 5, 7), [None, 'horizontal', 'vertical', 'diagonal']
+    boxes = torch.tensor([[0., 0., 1., 1.], [0.1, 0.2, 0.6, 0.9], [0.5, 0., 1., 0.4],
+                          [0.3, 0.3, 0.4, 0.8]])
+    batch = crop_weight_map(maps, boxes, (3, 3), flips)
+    for i in range(4):
+        assert torch.equal(batch[i], crop_weight_map(maps[i:i + 1], boxes[i:i + 1], (3, 3),
+                                                     flips[i:i + 1])[0])
 
 
 @pytest.mark.parametrize('flip', [0., 1.])
@@ -72,7 +84,8 @@ def test_the_models_map_follows_a_known_crop_and_flip_of_a_real_photo(flip):
     error = (weight - truth).abs().mean()
     assert error < 0.03
     # The public AMT code ignores the crop; an un-flipped map is just as wrong.
-    assert (crop_weight_map(whole, (0, 0, 1, 1), (4, 4)) - truth).abs().mean() > 3 * error
+    uncropped = crop_weight_map(whole[None], torch.tensor([[0., 0., 1., 1.]]), (4, 4))[0]
+    assert (uncropped - truth).abs().mean() > 3 * error
     if flip:
         assert (weight.flip(-1) - truth).abs().mean() > 3 * error
 
