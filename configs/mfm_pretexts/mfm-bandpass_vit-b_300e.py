@@ -3,8 +3,6 @@
 # loss scores the removed frequencies.
 _base_ = '../mfm_vit-b_300e.py'
 
-train_pipeline = [
-    dict(step, radius=16, band_outer=48) if step['type'] == 'FrequencyMaskGenerator' else step
-    for step in _base_.train_pipeline
-]
+train_pipeline = [dict(s, radius=16, band_outer=48) if s['type'] == 'FrequencyMaskGenerator' else s
+                  for s in _base_.train_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

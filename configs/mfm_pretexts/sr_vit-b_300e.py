@@ -3,9 +3,7 @@
 # scores all frequencies. No frequency mask in the pipeline.
 _base_ = '../mfm_vit-b_300e.py'
 
-train_pipeline = [  # the MFM pipeline without the frequency mask
-    step for step in _base_.train_pipeline if step['type'] != 'FrequencyMaskGenerator'
-]
+train_pipeline = [s for s in _base_.train_pipeline if s['type'] != 'FrequencyMaskGenerator']
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 model = dict(
     corruption=dict(type='SuperResolutionCorruption', scale=8))
