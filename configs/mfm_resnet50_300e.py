@@ -7,6 +7,6 @@ _base_ = [
     '_base_/mfm_runtime.py',
 ]
 
-train_pipeline = _base_.train_pipeline
-train_pipeline[3]['low_pass_prob'] = 0.3
+train_pipeline = [dict(s, low_pass_prob=0.3) if s['type'] == 'FrequencyMaskGenerator' else s
+                  for s in _base_.train_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -31,7 +31,18 @@ def test_famt_and_mae_share_the_recipe_and_differ_only_in_famt():
     assert famt.model.head == mae.model.head
     hook = famt.custom_hooks[0]
     assert (hook.type, hook.interval, hook.warmup_epochs) == ('FAMTRefreshHook', 40, 40)
-    assert (hook.fusion, hook.freq_weight) == ('sum', 0.5)
+    assert (famt.model.fusion, famt.model.freq_weight) == ('sum', 0.5)
+    famt_steps = [step.type for step in famt.train_dataloader.dataset.pipeline]
+    mae_steps = [step.type for step in mae.train_dataloader.dataset.pipeline]
+    assert famt_steps == ['LoadImageFromFile', 'RandomResizedCropWithBox', 'RandomFlip',
+                          'PackInputs']
+    assert mae_steps == ['LoadImageFromFile', 'RandomResizedCrop', 'RandomFlip', 'PackInputs']
+    for ours, theirs in zip(famt.train_dataloader.dataset.pipeline,
+                            mae.train_dataloader.dataset.pipeline):  # the same crop and flip
+        assert {k: v for k, v in ours.items() if k not in ('type', '_scope_')} == {
+            k: v for k, v in theirs.items() if k not in ('type', '_scope_', 'algorithm_keys')
+        } or ours.type == 'PackInputs'
+    assert famt.train_dataloader.dataset.pipeline[-1].algorithm_keys == ['crop_box']
 
 
 @pytest.mark.parametrize('path', [FAMT, MAE], ids=['famt', 'mae'])
@@ -46,8 +57,9 @@ def test_pretraining_configs_build_and_take_a_step(path, tiny_imagenet):
     item = dataset[0]
     assert item['inputs'].shape == (3, 224, 224)
     if 'FAMT' in cfg.model.type:
-        assert item['data_samples'].famt_weight.shape == (14, 14)
-        model.weights_ready = True
+        assert item['data_samples'].crop_box.shape == (4, )
+        model.reset_weights(len(dataset))
+        model.refreshed_epoch.fill_(0)  # as after the first refresh: 45% masked, 40% thrown
     batch = model.data_preprocessor(default_collate([item]), True)
     loss = model(**batch, mode='loss')['loss']
     assert torch.isfinite(loss) and 0.1 < loss.item() < 10
@@ -66,7 +78,7 @@ def test_linear_probe_loads_a_famt_backbone(tmp_path):
     classifier = MODELS.build(cfg.model)
     classifier.init_weights()
     probe = classifier.backbone.state_dict()
-    for key, value in backbone.state_dict().items():
-        if key in probe:
-            assert torch.equal(probe[key], value), key
-    assert {k for k in probe if k.startswith('layers.11')} <= set(backbone.state_dict())
+    shared = set(probe) & set(backbone.state_dict())
+    assert shared == set(probe) and len(shared) == 150  # every probe weight, by name
+    for key in shared:
+        assert torch.equal(probe[key], backbone.state_dict()[key]), key

@@ -36,7 +36,8 @@ def shrink(cfg, data_root: str, work_dir: str, size: int = 64):
             step['scale'] = size
         elif step['type'] == 'FrequencyMaskGenerator':
             radius = step['radius']
-            step.update(input_size=size, radius=(2, 6) if isinstance(radius, (tuple, list)) else 4)
+            step.update(radius=(2, 6) if isinstance(radius, (tuple, list)) else 4)
+            step.pop('input_size', None)  # the optional check of the demo's 128 px
             if step.get('band_outer'):
                 step['band_outer'] = 12
         elif step['type'] == 'SimMIMMaskGenerator':

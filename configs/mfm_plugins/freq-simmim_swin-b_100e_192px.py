@@ -7,10 +7,10 @@ custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 
 model = dict(type='FrequencySimMIM', corruption=dict(type='FrequencyMaskCorruption'))
 
-train_pipeline = _base_.train_pipeline
-train_pipeline.insert(
-    3, dict(type='FrequencyMaskGenerator', input_size=192, radius=14, low_pass_prob=0.5))
-train_pipeline[-1] = dict(type='PackInputs', algorithm_keys=['freq_mask'])
+train_pipeline = [step for step in _base_.train_pipeline if step['type'] != 'PackInputs'] + [
+    dict(type='FrequencyMaskGenerator', radius=14, low_pass_prob=0.5),
+    dict(type='PackInputs', algorithm_keys=['freq_mask']),
+]
 # mmengine passes the inherited `_scope_` key on to the collate function: declare it again.
 train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'),

@@ -3,9 +3,8 @@
 # {7, 9, ..., 21}; the loss scores all frequencies.
 _base_ = '../mfm_resnet50_300e.py'
 
-train_pipeline = _base_.train_pipeline[:3] + [dict(type='PackInputs')]
+train_pipeline = [s for s in _base_.train_pipeline if s['type'] != 'FrequencyMaskGenerator']
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 model = dict(
     corruption=dict(
-        type='GaussianBlurCorruption', sigma=5.0, kernel_sizes=(7, 9, 11, 13, 15, 17, 19, 21)),
-    head=dict(loss=dict(mode='all')))
+        type='GaussianBlurCorruption', sigma=5.0, kernel_sizes=(7, 9, 11, 13, 15, 17, 19, 21)))

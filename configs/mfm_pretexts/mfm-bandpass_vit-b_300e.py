@@ -3,6 +3,6 @@
 # loss scores the removed frequencies.
 _base_ = '../mfm_vit-b_300e.py'
 
-train_pipeline = _base_.train_pipeline
-train_pipeline[3].update(radius=16, band_outer=48)
+train_pipeline = [dict(s, radius=16, band_outer=48) if s['type'] == 'FrequencyMaskGenerator' else s
+                  for s in _base_.train_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

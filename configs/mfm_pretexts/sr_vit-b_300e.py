@@ -3,8 +3,7 @@
 # scores all frequencies. No frequency mask in the pipeline.
 _base_ = '../mfm_vit-b_300e.py'
 
-train_pipeline = _base_.train_pipeline[:3] + [dict(type='PackInputs')]
+train_pipeline = [s for s in _base_.train_pipeline if s['type'] != 'FrequencyMaskGenerator']
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 model = dict(
-    corruption=dict(type='SuperResolutionCorruption', scale=8),
-    head=dict(loss=dict(mode='all')))
+    corruption=dict(type='SuperResolutionCorruption', scale=8))

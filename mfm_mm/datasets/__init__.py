@@ -1,3 +1,3 @@
-from .transforms import FAMTWeightMap, FrequencyMaskGenerator, RandomResizedCropWithBox
+from .transforms import FrequencyMaskGenerator, RandomResizedCropWithBox
 
-__all__ = ['FrequencyMaskGenerator', 'FAMTWeightMap', 'RandomResizedCropWithBox']
+__all__ = ['FrequencyMaskGenerator', 'RandomResizedCropWithBox']

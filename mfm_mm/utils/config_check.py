@@ -3,28 +3,67 @@ import os.path as osp
 from typing import Optional, Tuple
 
 from mmengine.config import Config
+from mmpretrain.registry import TRANSFORMS
+
+from .pipeline import transform_index
 
 LOADERS = {'train': ('train_dataloader', 'val_dataloader'), 'test': ('test_dataloader', )}
 CROPS = ('RandomResizedCrop', 'RandomResizedCropWithBox', 'RandomCrop', 'CenterCrop')
+SIZE_OPTIONS = ('scale', 'crop_size', 'size')
 
 
 def _size(value) -> Tuple[int, int]:
     return (value, value) if isinstance(value, int) else tuple(value)[::-1]  # (H, W)
 
 
-def _innermost_dataset(loader: dict) -> dict:
+def innermost_dataset(loader: dict) -> dict:
+    """The dataset config inside any dataset wrappers of a dataloader config.
+
+    Args:
+        loader: A dataloader config.
+
+    Returns:
+        The innermost ``dataset`` config (the one with the pipeline).
+    """
     dataset = loader.get('dataset', {})
     while isinstance(dataset.get('dataset'), dict):  # dataset wrappers
         dataset = dataset['dataset']
     return dataset
 
 
-def _crop_size(pipeline) -> Optional[Tuple[int, int]]:
+def crop_size(pipeline) -> Optional[Tuple[int, int]]:
+    """``(H, W)`` of the first crop step of a pipeline config, or None without a crop.
+
+    Args:
+        pipeline: A list of transform configs.
+
+    Returns:
+        The crop's output size.
+    """
     for transform in pipeline:
         if transform.get('type') in CROPS:
-            size = transform.get('scale', transform.get('crop_size'))
+            size = next((transform[key] for key in SIZE_OPTIONS if key in transform), None)
             return None if size is None else _size(size)
     return None
+
+
+def _check_frequency_mask(pipeline, crop: Tuple[int, int]) -> None:
+    """Builds the frequency mask of the crop size, so a radius that does not fit fails now."""
+    try:
+        index = transform_index(pipeline, 'FrequencyMaskGenerator')
+    except ValueError:
+        return
+    try:
+        TRANSFORMS.build(pipeline[index]).masks(crop)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f'train_dataloader.dataset.pipeline[{index}] (crop size {crop}): '
+                          f'{error}') from None
+    input_size = pipeline[index].get('input_size')
+    if input_size is not None and _size(input_size)[::-1] != crop:
+        raise ValueError(
+            f'train_dataloader.dataset.pipeline: FrequencyMaskGenerator.input_size '
+            f'{_size(input_size)[::-1]} must equal the crop size {crop} (or be left out: the '
+            'mask takes the size of the image)')
 
 
 def check_config(cfg: Config, phase: str = 'train') -> None:
@@ -36,31 +75,26 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
 
     Raises:
         FileNotFoundError: A dataloader's ``data_root`` does not exist.
-        ValueError: The train crop, ``FrequencyMaskGenerator.input_size`` and
-            ``model.backbone.img_size`` disagree.
+        ValueError: The train crop and ``model.backbone.img_size`` (or the optional
+            ``FrequencyMaskGenerator.input_size``) disagree, or the mask radius does not fit
+            the crop.
     """
     for name in LOADERS[phase]:
         loader = cfg.get(name)
         if not loader:
             continue
-        root = _innermost_dataset(loader).get('data_root')
+        root = innermost_dataset(loader).get('data_root')
         if root and '://' not in root and not osp.isdir(root):
             raise FileNotFoundError(
                 f'{name}.dataset.data_root: directory not found: {root!r} (set it in the config '
                 f'or with --cfg-options {name}.dataset.data_root=PATH)')
     if phase != 'train' or not cfg.get('train_dataloader'):
         return
-    pipeline = _innermost_dataset(cfg.train_dataloader).get('pipeline', [])
-    crop = _crop_size(pipeline)
+    pipeline = innermost_dataset(cfg.train_dataloader).get('pipeline', [])
+    crop = crop_size(pipeline)
     if crop is None:
         return
-    for transform in pipeline:
-        if transform.get('type') == 'FrequencyMaskGenerator':
-            mask = _size(transform.get('input_size', 224))
-            if mask != crop:
-                raise ValueError(
-                    f'train_dataloader.dataset.pipeline: FrequencyMaskGenerator.input_size '
-                    f'{mask} must equal the crop size {crop}')
+    _check_frequency_mask(pipeline, crop)
     img_size = cfg.get('model', {}).get('backbone', {}).get('img_size')
     if img_size is not None and _size(img_size) != crop:
         raise ValueError(f'model.backbone.img_size {_size(img_size)} must equal the train crop '

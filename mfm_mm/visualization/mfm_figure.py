@@ -5,9 +5,9 @@ from typing import Dict, Sequence
 import numpy as np
 import torch
 from matplotlib.figure import Figure
-from mmengine.model import is_model_wrapper
 
 from ..models.utils import frequency_filter
+from ..utils.model import to_unit, unwrap_model
 
 COLUMNS = ('image', 'log-magnitude spectrum', 'kept frequencies', 'corrupted input',
            'reconstruction')
@@ -22,7 +22,7 @@ MASK_KINDS = {(True, False): 'low-pass', (False, True): 'high-pass', (True, True
 
 def _to_unit(images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> np.ndarray:
     """Normalised ``(N, C, H, W)`` -> ``(N, H, W, C)`` floats in ``[0, 1]``."""
-    unit = ((images.float() * std + mean) / 255.).clamp(0., 1.)
+    unit = to_unit(images, mean, std).clamp(0., 1.)
     return unit.permute(0, 2, 3, 1).cpu().numpy()
 
 
@@ -38,7 +38,7 @@ def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray
         Arrays keyed by :data:`COLUMNS`: RGB images ``(N, H, W, 3)`` in ``[0, 1]``, the log
         spectrum ``(N, H, W)`` and the fftshift-ed masks (or transfers) ``(N, H, W)``.
     """
-    model = model.module if is_model_wrapper(model) else model
+    model = unwrap_model(model)
     was_training = model.training
     model.eval()
     try:

@@ -4,7 +4,7 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO
-from mfm_mm.utils import check_config
+from mfm_mm.utils import check_config, find_transform
 
 
 def vit_cfg(data_root: str) -> Config:
@@ -30,12 +30,24 @@ def test_test_phase_checks_only_the_test_loader(tmp_path, tiny_imagenet):
     check_config(cfg, phase='test')  # a pre-training config has no test loader
 
 
-def test_mask_size_must_match_the_crop(tiny_imagenet):
+def test_optional_mask_size_must_match_the_crop(tiny_imagenet):
     cfg = vit_cfg(tiny_imagenet)
-    cfg.train_dataloader.dataset.pipeline[3].input_size = 192
+    find_transform(cfg.train_dataloader.dataset.pipeline, 'FrequencyMaskGenerator').input_size = 192
     with pytest.raises(ValueError, match=r'FrequencyMaskGenerator.input_size \(192, 192\) must '
                                          r'equal the crop size \(224, 224\)'):
         check_config(cfg)
+
+
+def test_a_radius_that_does_not_fit_the_crop_fails_before_training(tiny_imagenet):
+    cfg = vit_cfg(tiny_imagenet)
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    find_transform(pipeline, 'RandomResizedCrop').scale = 24
+    cfg.model.backbone.img_size = 24
+    with pytest.raises(ValueError, match=r'pipeline\[3\] \(crop size \(24, 24\)\): '
+                                         r'FrequencyMaskGenerator: radius 16 is'):
+        check_config(cfg)
+    find_transform(pipeline, 'FrequencyMaskGenerator').radius = 1 / 7  # scales with the crop
+    check_config(cfg)
 
 
 def test_backbone_size_must_match_the_crop(tiny_imagenet):

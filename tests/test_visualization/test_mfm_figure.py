@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 import torch
 from mmpretrain.registry import MODELS
 from PIL import Image
@@ -37,8 +36,7 @@ def test_batch_norm_statistics_untouched(tmp_path):
 def test_panels_of_a_restoration_pretext_show_the_transfer_and_the_raw_output(tmp_path):
     from mfm_mm.visualization import mask_kind, save_radial_power_plot
     torch.manual_seed(0)
-    cfg = dict(TINY_VIT, corruption=dict(type='SuperResolutionCorruption', scale=8),
-               head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='all')))
+    cfg = dict(TINY_VIT, corruption=dict(type='SuperResolutionCorruption', scale=8))
     model = MODELS.build(cfg)
     batch = photo_batch(32, n=2)
     panels = mfm_panels(model, batch)
@@ -59,10 +57,11 @@ def test_panels_of_a_restoration_pretext_show_the_transfer_and_the_raw_output(tm
 def test_mask_kinds():
     from mfm_mm.datasets.transforms import FrequencyMaskGenerator
     from mfm_mm.visualization import mask_kind
-    gen = FrequencyMaskGenerator(input_size=32, radius=4, band_outer=10)
-    plain = FrequencyMaskGenerator(input_size=32, radius=4)
-    kinds = [mask_kind(m.float().numpy()) for m in (plain.low_pass, plain.high_pass,
-                                                     gen.low_pass, gen.high_pass)]
+    gen = FrequencyMaskGenerator(radius=4, band_outer=10)
+    plain = FrequencyMaskGenerator(radius=4)
+    size = (32, 32)
+    kinds = [mask_kind(m.float().numpy()) for m in (plain.low_pass(size), plain.high_pass(size),
+                                                     gen.low_pass(size), gen.high_pass(size))]
     assert kinds == ['low-pass', 'high-pass', 'band-stop', 'band-pass']
 
 

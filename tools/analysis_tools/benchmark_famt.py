@@ -29,7 +29,7 @@ import torch
 from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
-from mmpretrain.registry import HOOKS, MODELS
+from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 import mfm_mm  # noqa: F401  registers FAMT
@@ -79,7 +79,7 @@ def build(path: str, args: argparse.Namespace, device: torch.device):
     return cfg, model, build_optim_wrapper(model, optim_cfg)
 
 
-def photo_batch(size: int, batch_size: int, grid: int) -> dict:
+def photo_batch(size: int, batch_size: int) -> dict:
     """Random crops of the bundled photos, in the dataloader's format."""
     rng = np.random.default_rng(0)
     photos = list(bundled_photos().values())
@@ -91,7 +91,8 @@ def photo_batch(size: int, batch_size: int, grid: int) -> dict:
         y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
         crop = mmcv.imresize(photo[y:y + side, x:x + side], (size, size), backend='pillow')
         inputs.append(torch.from_numpy(crop[..., ::-1].copy()).permute(2, 0, 1))  # BGR
-        samples.append(DataSample(famt_weight=torch.rand(grid, grid)))
+        box = np.array([x / w, y / h, (x + side) / w, (y + side) / h])
+        samples.append(DataSample(sample_idx=i, flip=False, crop_box=box))
     return dict(inputs=torch.stack(inputs), data_samples=samples)
 
 
@@ -123,17 +124,18 @@ def main() -> None:
     torch.manual_seed(0)
     famt_cfg, famt, famt_optim = build(args.famt_config, args, device)
     _, mae, mae_optim = build(args.mae_config, args, device)
-    famt.weights_ready = True  # after the warm-up: 45% masked, 40% thrown
+    famt.reset_weights(args.batch_size)  # after the warm-up: 45% masked, 40% thrown
+    famt.famt_weights.copy_(torch.randint(0, 256, famt.famt_weights.shape))
+    famt.refreshed_epoch.fill_(0)
     grid = famt.backbone.patch_resolution[0]
-    batch = photo_batch(args.img_size, args.batch_size, grid)
+    batch = photo_batch(args.img_size, args.batch_size)
     hook_cfg = next(h for h in famt_cfg.custom_hooks if h['type'] == 'FAMTRefreshHook')
-    hook = HOOKS.build(copy.deepcopy(hook_cfg))
     inputs = famt.data_preprocessor(batch, False)['inputs']
 
     def refresh_pass() -> None:
         famt.eval()
         with torch.no_grad():
-            hook.sampling_weights(famt, inputs)
+            famt.sampling_weights(inputs)
         famt.train()
 
     variants: Dict[str, Callable[[], None]] = {

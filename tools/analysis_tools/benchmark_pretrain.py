@@ -140,7 +140,7 @@ def main() -> None:
             optim_wrapper.update_params(F.mse_loss(reconstruction.float(), pixels))
 
     def corruption():
-        model.corrupt(inputs, samples)
+        model.corruption.corrupt(inputs, samples, model.data_preprocessor)
 
     prediction = torch.randn_like(inputs, requires_grad=True)
 

@@ -28,8 +28,9 @@ from mmengine.runner import load_checkpoint
 from mmpretrain.registry import DATASETS, MODELS
 
 import mfm_mm  # noqa: F401
+from mfm_mm.datasets.transforms.frequency_mask import radius_in_bins
 from mfm_mm.models.corruptions import build_corruption
-from mfm_mm.utils import load_config
+from mfm_mm.utils import crop_size, find_transform, load_config
 from mfm_mm.visualization import (mfm_panels, radial_power, save_mfm_figure,
                                   save_radial_power_plot)
 
@@ -63,12 +64,14 @@ def parse_args() -> argparse.Namespace:
 
 
 def image_size_and_radius(pipeline: list) -> Tuple[int, int]:
-    """The training crop size and MFM radius of a pipeline (radius 16 at 224 by default)."""
-    size = next((step['scale'] for step in pipeline if step['type'] == 'RandomResizedCrop'), 224)
-    size = size if isinstance(size, int) else size[0]
-    masks = [step for step in pipeline if step['type'] == 'FrequencyMaskGenerator']
-    radius = masks[0]['radius'] if masks else round(16 * size / 224)
-    return size, radius if isinstance(radius, (int, float)) else radius[0]
+    """The training crop side and MFM radius in bins (16 at 224, scaled, by default)."""
+    size = (crop_size(pipeline) or (224, 224))[0]
+    try:
+        radius = find_transform(pipeline, 'FrequencyMaskGenerator')['radius']
+    except ValueError:
+        radius = 1 / 7
+    radius = radius if isinstance(radius, (int, float)) else radius[0]
+    return size, round(radius_in_bins(radius, (size, size)))
 
 
 def load_batch(dataset_cfg: dict, load_step: dict, size: int, num_images: int,
@@ -78,7 +81,7 @@ def load_batch(dataset_cfg: dict, load_step: dict, size: int, num_images: int,
                                 interpolation='bicubic'),
                 dict(type='CenterCrop', crop_size=size)]
     if mask_options is not None:
-        pipeline.append(dict(type='FrequencyMaskGenerator', input_size=size, **mask_options))
+        pipeline.append(dict(type='FrequencyMaskGenerator', **mask_options))
     pipeline.append(dict(type='PackInputs', algorithm_keys=['freq_mask'] if mask_options else []))
     dataset = DATASETS.build(dict(dataset_cfg, pipeline=pipeline))
     chosen = np.linspace(0, len(dataset) - 1, num_images).round().astype(int)

@@ -1,4 +1,5 @@
-# ImageNet-1k for MFM pre-training: crop + flip, then the per-image frequency mask.
+# ImageNet-1k for MFM pre-training: crop + flip, then the per-image frequency mask (at the size of
+# the crop: the crop size is stated once, here).
 _base_ = 'imagenet_bs256_selfsup.py'
 
 train_pipeline = [
@@ -10,7 +11,7 @@ train_pipeline = [
         backend='pillow',
         interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),
-    dict(type='FrequencyMaskGenerator', input_size=224, radius=16, low_pass_prob=0.5),
+    dict(type='FrequencyMaskGenerator', radius=16, low_pass_prob=0.5),
     dict(type='PackInputs', algorithm_keys=['freq_mask']),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

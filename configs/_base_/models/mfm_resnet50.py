@@ -8,4 +8,4 @@ model = dict(
         norm_cfg=dict(type='SyncBN'),
         zero_init_residual=False),
     neck=dict(type='SimMIMLinearDecoder', in_channels=2048, encoder_stride=32),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='masked')))
+    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))

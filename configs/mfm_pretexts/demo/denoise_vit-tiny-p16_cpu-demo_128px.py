@@ -2,8 +2,7 @@
 # with Gaussian noise sigma 75/255 (not clipped) and the all-bins loss.
 _base_ = '../../demo/mfm_vit-tiny-p16_cpu-demo_128px.py'
 
-train_pipeline = _base_.train_pipeline[:3] + [dict(type='PackInputs')]
+train_pipeline = [s for s in _base_.train_pipeline if s['type'] != 'FrequencyMaskGenerator']
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 model = dict(
-    corruption=dict(type='GaussianNoiseCorruption', sigma=75 / 255),
-    head=dict(loss=dict(mode='all')))
+    corruption=dict(type='GaussianNoiseCorruption', sigma=75 / 255))

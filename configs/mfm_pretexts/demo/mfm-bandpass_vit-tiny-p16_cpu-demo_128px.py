@@ -2,6 +2,6 @@
 # (band-pass) or removed only (band-stop), the 224 px band 16-48 scaled.
 _base_ = '../../demo/mfm_vit-tiny-p16_cpu-demo_128px.py'
 
-train_pipeline = _base_.train_pipeline
-train_pipeline[3].update(radius=9, band_outer=27)
+train_pipeline = [dict(s, radius=9, band_outer=27) if s['type'] == 'FrequencyMaskGenerator' else s
+                  for s in _base_.train_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

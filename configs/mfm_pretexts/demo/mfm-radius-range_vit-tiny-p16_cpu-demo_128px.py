@@ -2,6 +2,6 @@
 # the 224 px range [8, 32] scaled.
 _base_ = '../../demo/mfm_vit-tiny-p16_cpu-demo_128px.py'
 
-train_pipeline = _base_.train_pipeline
-train_pipeline[3].update(radius=(5, 18))
+train_pipeline = [dict(s, radius=(5, 18)) if s['type'] == 'FrequencyMaskGenerator' else s
+                  for s in _base_.train_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

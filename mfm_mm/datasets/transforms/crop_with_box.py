@@ -9,15 +9,14 @@ from mmpretrain.registry import TRANSFORMS
 class RandomResizedCropWithBox(RandomResizedCrop):
     """``RandomResizedCrop`` (same arguments, same crop) that records its crop box.
 
-    Later transforms that must follow the crop (``FAMTWeightMap``) read the box. The crop
-    parameters are drawn once and reused by the parent's ``transform`` through mmcv's
-    ``cache_random_params``.
+    What must follow the crop (FAMT's weight maps, resampled in ``FAMTMAE``) reads the box;
+    pack it with ``PackInputs(algorithm_keys=['crop_box'])``. The crop parameters are drawn
+    once and reused by the parent's ``transform`` through mmcv's ``cache_random_params``.
 
     Added keys:
 
-    - ``crop_bbox`` (np.ndarray, ``(4,)`` float32): ``(x1, y1, x2, y2)`` of the cropped region
-      in pixels of the input image, end exclusive.
-    - ``crop_input_shape`` (tuple): ``(H, W)`` of the input image.
+    - ``crop_box`` (np.ndarray, ``(4,)`` float32): ``(x1, y1, x2, y2)`` of the cropped region
+      as fractions of the input image's width and height, end exclusive.
     """
 
     def transform(self, results: dict) -> dict:
@@ -27,13 +26,13 @@ class RandomResizedCropWithBox(RandomResizedCrop):
             results: The result dict of the pipeline.
 
         Returns:
-            The same dict, cropped, with ``crop_bbox`` and ``crop_input_shape``.
+            The same dict, cropped, with ``crop_box``.
         """
-        img = results['img']
+        height, width = results['img'].shape[:2]
         with cache_random_params(self):
-            offset_h, offset_w, target_h, target_w = self.rand_crop_params(img)
+            offset_h, offset_w, target_h, target_w = self.rand_crop_params(results['img'])
             results = super().transform(results)
-        results['crop_bbox'] = np.array(
-            [offset_w, offset_h, offset_w + target_w, offset_h + target_h], dtype=np.float32)
-        results['crop_input_shape'] = img.shape[:2]
+        results['crop_box'] = np.array(
+            [offset_w / width, offset_h / height, (offset_w + target_w) / width,
+             (offset_h + target_h) / height], dtype=np.float32)
         return results

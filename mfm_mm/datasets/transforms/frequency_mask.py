@@ -1,14 +1,55 @@
 """Per-image frequency mask for Masked Frequency Modeling."""
-import math
-from typing import Optional, Sequence, Tuple, Union
+from typing import Dict, Optional, Tuple, Union
 
 import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmpretrain.registry import TRANSFORMS
 
+from ...utils.options import check_number
 
-def disc_keep_mask(input_size: Tuple[int, int], radius: float,
+Radius = Union[int, float]
+Size = Tuple[int, int]
+
+
+def check_radius(owner: str, name: str, radius: Radius) -> None:
+    """Checks a radius given in bins (an int >= 1) or as a fraction of the half size.
+
+    Args:
+        owner: Class the option belongs to.
+        name: The option's name.
+        radius: The value given.
+
+    Raises:
+        TypeError: Neither an int nor a float.
+        ValueError: An int below 1 or a float outside ``(0, 1]``.
+    """
+    if isinstance(radius, float):
+        check_number(owner, f'{name} (a float is a fraction of the half size)', radius,
+                     low=0., high=1., low_closed=False)
+    else:
+        check_number(owner, f'{name} (an int counts frequency bins; a float in (0, 1] is a '
+                     'fraction of the half size)', radius, integer=True, low=1)
+
+
+def radius_in_bins(radius: Radius, size: Size) -> float:
+    """A radius in frequency bins for a spectrum of ``size``.
+
+    The one convention of MFM's mask radius and FAMT's low-pass cutoff: an int is a count of
+    bins (the paper's 16 at 224 px), a float in ``(0, 1]`` a fraction of the half size
+    ``min(H, W) / 2`` (``1 / 7`` is 16 bins at 224 px and 9.14 at 128 px).
+
+    Args:
+        radius: Bins (int) or fraction of the half size (float).
+        size: ``(H, W)`` of the spectrum.
+
+    Returns:
+        The radius in bins.
+    """
+    return radius * min(size) / 2 if isinstance(radius, float) else radius
+
+
+def disc_keep_mask(input_size: Size, radius: float,
                    band_outer: Optional[float] = None) -> np.ndarray:
     """Builds the low-pass filter on the fftshift-ed spectrum.
 
@@ -18,8 +59,8 @@ def disc_keep_mask(input_size: Tuple[int, int], radius: float,
 
     Args:
         input_size: ``(H, W)`` of the spectrum.
-        radius: Inner radius ``r1`` of the removed band.
-        band_outer: Outer radius ``r2``; ``None`` means the band reaches the corners.
+        radius: Inner radius ``r1`` of the removed band, in bins.
+        band_outer: Outer radius ``r2`` in bins; ``None`` means the band reaches the corners.
 
     Returns:
         A bool array of shape ``(H, W)``, True where the low-pass filter keeps the bin.
@@ -35,7 +76,7 @@ def disc_keep_mask(input_size: Tuple[int, int], radius: float,
 
 @TRANSFORMS.register_module()
 class FrequencyMaskGenerator(BaseTransform):
-    """Draws MFM's frequency mask for one image.
+    """Draws MFM's frequency mask for one image, at the size of that image.
 
     With probability ``low_pass_prob`` the mask keeps the disc of ``radius`` around DC
     (low-pass: high frequencies are removed); otherwise it keeps the complement (high-pass:
@@ -44,91 +85,128 @@ class FrequencyMaskGenerator(BaseTransform):
     high-pass draw keeps only the band ``r1 <= d < r2`` (band-pass); ``low_pass_prob=0`` gives
     band-pass masks only.
 
-    ``radius=(low, high)`` draws an integer radius per image, uniformly in ``[low, high]``.
-    Every mask is computed once at construction (a table of shape ``(2, R, H, W)``: draw kind,
-    radius), so a call only draws two numbers and returns a (read-only) view of the table. All
+    Radii (``radius``, ``band_outer``, ``band_width``) are frequency bins when they are ints
+    (the paper's 16 at 224 px) and fractions of the half size ``min(H, W) / 2`` when they are
+    floats in ``(0, 1]`` (``1 / 7`` is 16 bins at 224 px): the convention of FAMT's
+    ``freq_cutoff`` too. ``radius=(low, high)`` draws an integer radius in bins per image,
+    uniformly in ``[low, high]`` (two fractions are rounded to bins first).
+
+    The size is the image's (``results['img']``, after cropping); every mask of a size is
+    computed on the first image of that size (a table ``(2, R, H, W)``: draw kind, radius) and
+    cached, so a call only draws two numbers and returns a (read-only) view of the table. All
     masks are point-symmetric about DC, as the half-spectrum filter and loss require.
 
-    Required keys: none. Added keys:
+    Required keys: ``img``. Added keys:
 
     - ``freq_mask`` (torch.BoolTensor, ``(H, W)``): True where the frequency is **kept**, on
       the fftshift-ed spectrum (DC at ``(H // 2, W // 2)``).
 
     Args:
-        input_size: Spectrum size ``H`` or ``(H, W)``; the image size after cropping.
-        radius: Radius ``r1`` of the disc in frequency bins, or an int range ``(low, high)``
-            to draw it from per image. Defaults to 16.
+        radius: Radius ``r1`` of the disc, or a range ``(low, high)`` to draw it from per
+            image. Defaults to 16.
         band_outer: Optional outer radius ``r2``, greater than every ``r1``: only
             ``r1 <= d < r2`` is filtered.
         band_width: Optional band width: ``r2 = r1 + band_width`` follows the drawn radius.
             Exclusive with ``band_outer``.
         low_pass_prob: Probability of a low-pass (or band-stop) mask. Defaults to 0.5.
+        input_size: Optional expected image size ``H`` or ``(H, W)``: images of another size
+            are refused, and the masks of this size are built (and checked) at once.
     """
 
     def __init__(self,
-                 input_size: Union[int, Tuple[int, int]] = 224,
-                 radius: Union[float, Tuple[int, int]] = 16,
-                 band_outer: Optional[float] = None,
-                 band_width: Optional[float] = None,
-                 low_pass_prob: float = 0.5) -> None:
-        size = (input_size, input_size) if isinstance(input_size, int) else tuple(input_size)
-        if len(size) != 2 or min(size) < 2:
-            raise ValueError(
-                f'FrequencyMaskGenerator: input_size must be an int or (H, W) >= 2, got {input_size}')
-        radii = self._radii(radius, max_radius=min(size) // 2, size=size)
+                 radius: Union[Radius, Tuple[Radius, Radius]] = 16,
+                 band_outer: Optional[Radius] = None,
+                 band_width: Optional[Radius] = None,
+                 low_pass_prob: float = 0.5,
+                 input_size: Optional[Union[int, Size]] = None) -> None:
+        owner = type(self).__name__
+        if isinstance(radius, (tuple, list)):
+            if not (len(radius) == 2 and type(radius[0]) is type(radius[1])):
+                raise TypeError(f'{owner}: a radius range must be (low, high), two ints or two '
+                                f'floats, got {radius!r}')
+            for end in radius:
+                check_radius(owner, 'radius', end)
+            if radius[0] > radius[1]:
+                raise ValueError(f'{owner}: a radius range (low, high) needs low <= high, '
+                                 f'got {radius!r}')
+        else:
+            check_radius(owner, 'radius', radius)
         if band_outer is not None and band_width is not None:
-            raise ValueError('FrequencyMaskGenerator: set band_outer or band_width, not both')
-        if band_outer is not None and not band_outer > max(radii):
-            raise ValueError(
-                f'FrequencyMaskGenerator: band_outer must be greater than radius ({radius}), '
-                f'got {band_outer}')
-        if band_width is not None and not band_width > 0:
-            raise ValueError(f'FrequencyMaskGenerator: band_width must be > 0, got {band_width}')
-        if not (isinstance(low_pass_prob, (int, float)) and 0 <= low_pass_prob <= 1
-                and not math.isnan(low_pass_prob)):
-            raise ValueError(
-                f'FrequencyMaskGenerator: low_pass_prob must be in [0, 1], got {low_pass_prob}')
-        self.input_size = size
-        self.radius = radius
+            raise ValueError(f'{owner}: set band_outer or band_width, not both')
+        for name, value in (('band_outer', band_outer), ('band_width', band_width)):
+            if value is not None:
+                check_radius(owner, name, value)
+        check_number(owner, 'low_pass_prob', low_pass_prob, low=0., high=1.)
+        if input_size is not None:
+            sizes = (input_size, input_size) if not isinstance(input_size, (tuple, list)) \
+                else tuple(input_size)
+            if len(sizes) != 2:
+                raise ValueError(f'{owner}: input_size must be an int or (H, W), '
+                                 f'got {input_size!r}')
+            for side in sizes:
+                check_number(owner, 'input_size', side, integer=True, low=2)
+            input_size = sizes
+        self.radius = tuple(radius) if isinstance(radius, list) else radius
         self.band_outer = band_outer
         self.band_width = band_width
         self.low_pass_prob = low_pass_prob
-        self.radii = radii
-        low = np.stack([
-            disc_keep_mask(size, r, band_outer if band_width is None else r + band_width)
-            for r in radii
-        ])  # (R, H, W)
-        self.masks = torch.from_numpy(np.stack([low, ~low]))  # (2, R, H, W): low, high
+        self.input_size = input_size
+        self._tables: Dict[Size, torch.Tensor] = {}
+        if input_size is not None:
+            self.masks(input_size)
 
-    @staticmethod
-    def _radii(radius: Union[float, Sequence[int]], max_radius: int,
-               size: Tuple[int, int]) -> Tuple[float, ...]:
-        """Checks ``radius`` and returns the radii of the table."""
-        if isinstance(radius, (tuple, list)):
-            if not (len(radius) == 2 and all(isinstance(r, int) for r in radius)
-                    and 0 < radius[0] <= radius[1] <= max_radius):
-                raise ValueError(
-                    f'FrequencyMaskGenerator: a radius range must be two ints (low, high) with '
-                    f'0 < low <= high <= {max_radius} for input_size {size}, got {radius}')
-            return tuple(range(radius[0], radius[1] + 1))
-        if not 0 < radius <= max_radius:
+    def radii(self, size: Size) -> Tuple[float, ...]:
+        """Radii ``r1`` in bins of the masks for images of ``size``."""
+        if isinstance(self.radius, tuple):
+            low, high = (round(radius_in_bins(r, size)) for r in self.radius)
+            return tuple(range(max(low, 1), high + 1))
+        return (radius_in_bins(self.radius, size), )
+
+    def masks(self, size: Size) -> torch.Tensor:
+        """All masks for images of ``size``, built on the first call and cached.
+
+        Args:
+            size: ``(H, W)`` of the image.
+
+        Returns:
+            Bool table ``(2, R, H, W)``: low-pass (band-stop) then high-pass (band-pass) masks
+            per radius of :meth:`radii`.
+
+        Raises:
+            ValueError: A radius does not fit in the spectrum of ``size`` or the band is empty.
+        """
+        size = tuple(size)
+        if size in self._tables:
+            return self._tables[size]
+        owner, radii = type(self).__name__, self.radii(size)
+        if not radii or max(radii) > min(size) / 2:
             raise ValueError(
-                f'FrequencyMaskGenerator: radius must be in (0, {max_radius}] for '
-                f'input_size {size} (the disc must fit in the spectrum), got {radius}')
-        return (radius, )
+                f'{owner}: radius {self.radius!r} is {radii} bins for images of size {size}; '
+                f'every radius must be in (0, {min(size) / 2:g}] bins (the disc must fit in '
+                'the spectrum)')
+        outer = None if self.band_outer is None else radius_in_bins(self.band_outer, size)
+        if outer is not None and not outer > max(radii):
+            raise ValueError(f'{owner}: band_outer ({outer:g} bins) must be greater than radius '
+                             f'({max(radii):g} bins) for images of size {size}')
+        width = None if self.band_width is None else radius_in_bins(self.band_width, size)
+        low = np.stack([disc_keep_mask(size, r, outer if width is None else r + width)
+                        for r in radii])  # (R, H, W)
+        table = torch.from_numpy(np.stack([low, ~low]))  # (2, R, H, W): low, high
+        self._tables[size] = table
+        return table
 
-    @property
-    def low_pass(self) -> torch.Tensor:
-        """Low-pass masks: ``(H, W)`` for a fixed radius, else ``(R, H, W)`` per radius."""
-        return self.masks[0, 0] if len(self.radii) == 1 else self.masks[0]
+    def low_pass(self, size: Size) -> torch.Tensor:
+        """Low-pass masks at ``size``: ``(H, W)`` for a fixed radius, else ``(R, H, W)``."""
+        table = self.masks(size)
+        return table[0, 0] if table.shape[1] == 1 else table[0]
 
-    @property
-    def high_pass(self) -> torch.Tensor:
-        """High-pass (band-pass) masks, shaped as :attr:`low_pass`."""
-        return self.masks[1, 0] if len(self.radii) == 1 else self.masks[1]
+    def high_pass(self, size: Size) -> torch.Tensor:
+        """High-pass (band-pass) masks at ``size``, shaped as :meth:`low_pass`."""
+        table = self.masks(size)
+        return table[1, 0] if table.shape[1] == 1 else table[1]
 
     def transform(self, results: dict) -> dict:
-        """Adds ``freq_mask`` to ``results``.
+        """Adds ``freq_mask`` for the size of ``results['img']``.
 
         Args:
             results: The result dict of the pipeline.
@@ -136,11 +214,16 @@ class FrequencyMaskGenerator(BaseTransform):
         Returns:
             The same dict with ``freq_mask`` set.
         """
+        size = tuple(results['img'].shape[:2])
+        if self.input_size is not None and size != self.input_size:
+            raise ValueError(f'{type(self).__name__}: input_size is {self.input_size} but the '
+                             f'image is {size}: drop input_size or crop to it')
+        table = self.masks(size)
         kind = int(np.random.rand() >= self.low_pass_prob)  # 0: low-pass, 1: high-pass
-        results['freq_mask'] = self.masks[kind, np.random.randint(len(self.radii))]
+        results['freq_mask'] = table[kind, np.random.randint(table.shape[1])]
         return results
 
     def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(input_size={self.input_size}, '
-                f'radius={self.radius}, band_outer={self.band_outer}, '
-                f'band_width={self.band_width}, low_pass_prob={self.low_pass_prob})')
+        return (f'{self.__class__.__name__}(radius={self.radius}, '
+                f'band_outer={self.band_outer}, band_width={self.band_width}, '
+                f'low_pass_prob={self.low_pass_prob}, input_size={self.input_size})')

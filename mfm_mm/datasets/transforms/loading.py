@@ -58,6 +58,9 @@ class SafeLoadImageFromFile(LoadImageFromFile):
     """
 
     def __init__(self, skip_unreadable: bool = False, **kwargs) -> None:
+        if not isinstance(skip_unreadable, bool):
+            raise TypeError(f'SafeLoadImageFromFile: skip_unreadable must be a bool, got '
+                            f'{skip_unreadable!r}')
         super().__init__(**kwargs)
         self.skip_unreadable = skip_unreadable
         self.skipped = 0

@@ -7,6 +7,8 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import nn
 
+from ...utils.options import check_number
+
 
 @MODELS.register_module()
 class ConMIM(BaseSelfSupervisor):
@@ -47,8 +49,7 @@ class ConMIM(BaseSelfSupervisor):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
         for name, value in (('momentum', momentum), ('end_momentum', end_momentum)):
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f'ConMIM: {name} must be in [0, 1], got {value}')
+            check_number('ConMIM', name, value, low=0., high=1.)
         super().__init__(
             backbone=backbone,
             neck=neck,

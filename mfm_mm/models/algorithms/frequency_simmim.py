@@ -6,7 +6,7 @@ from mmpretrain.models import SimMIM
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from ..corruptions import apply_corruption, build_corruption
+from ..corruptions import build_corruption
 
 
 @MODELS.register_module()
@@ -45,8 +45,7 @@ class FrequencySimMIM(SimMIM):
         Returns:
             ``dict(loss=...)``.
         """
-        corrupted, _ = apply_corruption(self.corruption, inputs, data_samples,
-                                        self.data_preprocessor)
+        corrupted, _ = self.corruption.corrupt(inputs, data_samples, self.data_preprocessor)
         mask = torch.stack([sample.mask for sample in data_samples])  # (N, H / p, W / p)
         latent = self.backbone(corrupted, mask)
         reconstruction = self.neck(latent[0])  # (N, 3, H, W)

@@ -6,7 +6,7 @@ from mmpretrain.models import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from ..corruptions import apply_corruption, build_corruption
+from ..corruptions import build_corruption
 
 
 @MODELS.register_module()
@@ -21,14 +21,14 @@ class MFM(BaseSelfSupervisor):
     ``SimMIMLinearDecoder``) predicts the clean image and the head scores the prediction in the
     frequency domain.
 
-    The corruption works on un-normalised images, so ``data_preprocessor`` must normalise
-    (``mean`` and ``std`` set).
+    The corruption works on un-normalised images (``BaseCorruption.corrupt``), so
+    ``data_preprocessor`` must normalise (``mean`` and ``std`` set).
 
     Args:
         backbone: Encoder config.
         neck: Decoder config.
-        head: Head config, e.g. ``MFMHead`` with ``FrequencyLoss(mode='masked')`` for MFM's
-            masks, ``mode='all'`` for corruptions without a mask.
+        head: Head config, e.g. ``MFMHead`` with ``FrequencyLoss``: it scores the removed
+            frequencies of MFM's masks and every frequency of corruptions without a mask.
         corruption: Corruption config. Defaults to ``dict(type='FrequencyMaskCorruption')``.
         **kwargs: ``pretrained``, ``data_preprocessor``, ``init_cfg`` of
             ``BaseSelfSupervisor``.
@@ -38,36 +38,6 @@ class MFM(BaseSelfSupervisor):
                  corruption: Optional[dict] = None, **kwargs) -> None:
         super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
         self.corruption = build_corruption(corruption or dict(type='FrequencyMaskCorruption'))
-        loss_mode = getattr(getattr(self.head, 'loss_module', None), 'mode', None)
-        if loss_mode == 'masked' and not self.corruption.removes_fixed_bins:
-            raise ValueError(
-                f'MFM: corruption {type(self.corruption).__name__} removes no fixed set of '
-                "frequencies; use head=dict(loss=dict(type='FrequencyLoss', mode='all'))")
-
-    def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        """Extracts backbone features of (uncorrupted) images.
-
-        Args:
-            inputs: Normalised images ``(N, C, H, W)``.
-
-        Returns:
-            The backbone outputs.
-        """
-        return self.backbone(inputs)
-
-    def corrupt(self, inputs: torch.Tensor,
-                data_samples: List[DataSample]) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
-        """Un-normalises, corrupts and re-normalises the batch (see ``apply_corruption``).
-
-        Args:
-            inputs: Normalised clean images ``(N, C, H, W)``, i.e. ``(x_255 - mean) / std``.
-            data_samples: The batch's samples.
-
-        Returns:
-            ``(corrupted, keep)``: normalised corrupted images ``(N, C, H, W)`` and the kept
-            frequencies in ``fft2`` layout ``(N, H, W)`` (None for corruptions without a mask).
-        """
-        return apply_corruption(self.corruption, inputs, data_samples, self.data_preprocessor)
 
     def reconstruct(self, inputs: torch.Tensor,
                     data_samples: List[DataSample]) -> Tuple[torch.Tensor, ...]:
@@ -81,7 +51,7 @@ class MFM(BaseSelfSupervisor):
             ``(corrupted, reconstruction, keep)``: the corrupted and reconstructed normalised
             images ``(N, C, H, W)`` and the bool mask in ``fft2`` layout ``(N, H, W)`` or None.
         """
-        corrupted, keep = self.corrupt(inputs, data_samples)
+        corrupted, keep = self.corruption.corrupt(inputs, data_samples, self.data_preprocessor)
         latent = self.backbone(corrupted)[-1]  # (N, C', H / s, W / s)
         reconstruction = self.neck(latent)  # (N, 3, H, W)
         return corrupted, reconstruction, keep

@@ -1,4 +1,3 @@
-from .apply_corruption import apply_corruption
 from .base_corruption import BaseCorruption
 from .builder import build_corruption, registered_corruptions
 from .frequency_mask_corruption import FrequencyMaskCorruption
@@ -7,6 +6,6 @@ from .gaussian_noise_corruption import GaussianNoiseCorruption
 from .super_resolution_corruption import SuperResolutionCorruption
 
 __all__ = [
-    'apply_corruption', 'BaseCorruption', 'build_corruption', 'registered_corruptions', 'FrequencyMaskCorruption',
+    'BaseCorruption', 'build_corruption', 'registered_corruptions', 'FrequencyMaskCorruption',
     'GaussianBlurCorruption', 'GaussianNoiseCorruption', 'SuperResolutionCorruption'
 ]

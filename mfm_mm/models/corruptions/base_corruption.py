@@ -6,22 +6,21 @@ import torch
 import torch.nn as nn
 from mmpretrain.structures import DataSample
 
+from ...utils.model import from_unit, to_unit
+
 
 class BaseCorruption(nn.Module, metaclass=ABCMeta):
     """Degrades a batch of un-normalised images in ``[0, 1]`` on the device.
 
     A subclass registered in ``MODELS`` is one member of the frequency family: MFM's
-    low/high/band-pass masks, super-resolution, deblurring or denoising. The algorithm
-    un-normalises before and re-normalises after, outside autocast, so subclasses see float32.
+    low/high/band-pass masks, super-resolution, deblurring or denoising. Algorithms call
+    :meth:`corrupt` on normalised batches; it un-normalises before and re-normalises after,
+    outside autocast, so :meth:`forward` sees float32 in ``[0, 1]``.
 
-    Attributes:
-        removes_fixed_bins: Whether :meth:`forward` returns the mask of the frequencies it
-            removed, which ``FrequencyLoss(mode='masked')`` needs. Corruptions that change every
-            frequency a little (blur, noise, resampling) return None and train with
-            ``FrequencyLoss(mode='all')``.
+    A corruption that removes a fixed set of frequencies (MFM's masks) returns that mask with
+    the images, and ``FrequencyLoss`` then scores the removed bins only; corruptions that change
+    every frequency a little (blur, noise, resampling) return None and are scored on all bins.
     """
-
-    removes_fixed_bins: bool = False
 
     @abstractmethod
     def forward(self, images: torch.Tensor,
@@ -33,7 +32,29 @@ class BaseCorruption(nn.Module, metaclass=ABCMeta):
             data_samples: The batch's samples (for per-image inputs drawn by the pipeline).
 
         Returns:
-            ``(corrupted, keep)``: the corrupted images ``(N, C, H, W)`` and, when
-            :attr:`removes_fixed_bins`, the bool mask of kept frequencies in ``fft2`` layout
-            ``(N, H, W)``, else None.
+            ``(corrupted, keep)``: the corrupted images ``(N, C, H, W)`` and the bool mask of
+            kept frequencies in ``fft2`` layout ``(N, H, W)``, or None when no fixed set of
+            frequencies is removed.
         """
+
+    def corrupt(self, inputs: torch.Tensor, data_samples: List[DataSample],
+                data_preprocessor: nn.Module) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """Corrupts normalised images in ``[0, 1]`` space, in float32 outside autocast.
+
+        Args:
+            inputs: Normalised clean images ``(N, C, H, W)``, i.e. ``(x_255 - mean) / std``.
+            data_samples: The batch's samples.
+            data_preprocessor: The model's normalising preprocessor (``mean``, ``std`` on
+                0-255).
+
+        Returns:
+            ``(corrupted, keep)``: normalised corrupted images ``(N, C, H, W)`` and the kept
+            frequencies of :meth:`forward`.
+        """
+        if not getattr(data_preprocessor, '_enable_normalize', False):
+            raise ValueError(f'{type(self).__name__} needs a data_preprocessor with mean and '
+                             'std: it works on un-normalised images')
+        mean, std = data_preprocessor.mean, data_preprocessor.std  # (C, 1, 1), 0-255 scale
+        with torch.autocast(device_type=inputs.device.type, enabled=False):
+            corrupted, keep = self(to_unit(inputs, mean, std), data_samples)
+            return from_unit(corrupted, mean, std), keep

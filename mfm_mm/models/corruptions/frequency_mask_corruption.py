@@ -17,8 +17,6 @@ class FrequencyMaskCorruption(BaseCorruption):
     in the data pipeline, packed with ``PackInputs(algorithm_keys=['freq_mask'])``.
     """
 
-    removes_fixed_bins = True
-
     def forward(self, images: torch.Tensor,
                 data_samples: List[DataSample]) -> Tuple[torch.Tensor, torch.Tensor]:
         """Filters the spectrum of every image with its own mask.

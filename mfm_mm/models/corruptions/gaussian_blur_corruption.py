@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ...utils.options import check_number
 from .base_corruption import BaseCorruption
 
 
@@ -26,11 +27,17 @@ class GaussianBlurCorruption(BaseCorruption):
     def __init__(self, sigma: float = 5.0,
                  kernel_sizes: Sequence[int] = tuple(range(7, 22, 2))) -> None:
         super().__init__()
-        if not sigma > 0:
-            raise ValueError(f'GaussianBlurCorruption: sigma must be > 0, got {sigma}')
-        if not kernel_sizes or any(k < 1 or k % 2 == 0 for k in kernel_sizes):
-            raise ValueError('GaussianBlurCorruption: kernel_sizes must be odd positive ints, '
-                             f'got {kernel_sizes}')
+        check_number('GaussianBlurCorruption', 'sigma', sigma, low=0., low_closed=False)
+        if not isinstance(kernel_sizes, (tuple, list)):
+            raise TypeError('GaussianBlurCorruption: kernel_sizes must be a sequence of odd '
+                            f'ints, got {kernel_sizes!r}')
+        if not kernel_sizes:
+            raise ValueError('GaussianBlurCorruption: kernel_sizes must not be empty')
+        for size in kernel_sizes:
+            check_number('GaussianBlurCorruption', 'kernel_sizes', size, integer=True, low=1)
+            if size % 2 == 0:
+                raise ValueError('GaussianBlurCorruption: kernel_sizes must be odd positive '
+                                 f'ints, got {kernel_sizes}')
         self.sigma = sigma
         self.kernel_sizes = tuple(kernel_sizes)
         half = max(self.kernel_sizes) // 2

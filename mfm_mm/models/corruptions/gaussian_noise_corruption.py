@@ -5,6 +5,7 @@ import torch
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ...utils.options import check_number
 from .base_corruption import BaseCorruption
 
 
@@ -18,8 +19,7 @@ class GaussianNoiseCorruption(BaseCorruption):
 
     def __init__(self, sigma: float = 75 / 255) -> None:
         super().__init__()
-        if not sigma > 0:
-            raise ValueError(f'GaussianNoiseCorruption: sigma must be > 0, got {sigma}')
+        check_number('GaussianNoiseCorruption', 'sigma', sigma, low=0., low_closed=False)
         self.sigma = sigma
 
     def forward(self, images: torch.Tensor,

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ...utils.options import check_number
 from .base_corruption import BaseCorruption
 
 
@@ -23,8 +24,7 @@ class SuperResolutionCorruption(BaseCorruption):
 
     def __init__(self, scale: int = 8) -> None:
         super().__init__()
-        if not (isinstance(scale, int) and scale >= 2):
-            raise ValueError(f'SuperResolutionCorruption: scale must be an int >= 2, got {scale}')
+        check_number('SuperResolutionCorruption', 'scale', scale, integer=True, low=2)
         self.scale = scale
 
     def forward(self, images: torch.Tensor,

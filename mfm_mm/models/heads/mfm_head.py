@@ -11,12 +11,14 @@ class MFMHead(BaseModule):
     """Compares the reconstructed image with the clean one in the frequency domain.
 
     Args:
-        loss: Config of the loss, e.g. ``dict(type='FrequencyLoss', mode='masked')``.
+        loss: Config of the loss, e.g. ``dict(type='FrequencyLoss')``.
         init_cfg: Initialisation config. Defaults to None.
     """
 
     def __init__(self, loss: dict, init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if not isinstance(loss, dict) or 'type' not in loss:
+            raise TypeError(f"MFMHead: loss must be a config dict with 'type', got {loss!r}")
         self.loss_module = MODELS.build(loss)
 
     def loss(self, pred: torch.Tensor, target: torch.Tensor,

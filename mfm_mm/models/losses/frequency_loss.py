@@ -5,9 +5,8 @@ import torch
 import torch.nn as nn
 from mmpretrain.registry import MODELS
 
+from ...utils.options import check_number
 from ..utils.frequency import half_spectrum, hermitian_weights
-
-MODES = ('masked', 'all')
 
 
 @MODELS.register_module()
@@ -15,9 +14,9 @@ class FrequencyLoss(nn.Module):
     """Distance between the spectra of a prediction and its target.
 
     Per frequency bin, ``d = |F(pred) - F(target)| ** gamma`` with the orthonormal ``fft2``.
-    ``mode='masked'`` (MFM) averages ``d`` over the bins the corruption removed, pooled over the
-    batch and divided by the channel count; ``mode='all'`` (restoration pretexts) averages over
-    every bin. The optional focal weight ``w = |F(pred) - F(target)| ** alpha``, scaled to
+    With the corruption's mask ``keep`` (MFM) the loss averages ``d`` over the bins the
+    corruption removed, pooled over the batch and divided by the channel count; without one
+    (restoration pretexts, whose corruption removes no fixed set of bins) over every bin. The optional focal weight ``w = |F(pred) - F(target)| ** alpha``, scaled to
     ``[0, 1]`` per image and channel (and optionally log-compressed), is a constant factor.
 
     The spectrum of the real difference is Hermitian, so the loss is computed on the half
@@ -26,7 +25,6 @@ class FrequencyLoss(nn.Module):
     under autocast.
 
     Args:
-        mode: ``'masked'`` or ``'all'``. Defaults to ``'masked'``.
         gamma: Exponent of the per-bin distance. Defaults to 1.
         focal: Whether to multiply by the focal spectrum weight. Defaults to False.
         alpha: Exponent of the focal weight. Defaults to 1.
@@ -35,16 +33,17 @@ class FrequencyLoss(nn.Module):
     """
 
     def __init__(self,
-                 mode: str = 'masked',
                  gamma: float = 1.0,
                  focal: bool = False,
                  alpha: float = 1.0,
                  log_matrix: bool = False,
                  loss_weight: float = 1.0) -> None:
         super().__init__()
-        if mode not in MODES:
-            raise ValueError(f'FrequencyLoss: mode must be one of {MODES}, got {mode!r}')
-        self.mode = mode
+        for name, value in (('gamma', gamma), ('alpha', alpha), ('loss_weight', loss_weight)):
+            check_number('FrequencyLoss', name, value, low=0., low_closed=False)
+        for name, value in (('focal', focal), ('log_matrix', log_matrix)):
+            if not isinstance(value, bool):
+                raise TypeError(f'FrequencyLoss: {name} must be a bool, got {value!r}')
         self.gamma = gamma
         self.focal = focal
         self.alpha = alpha
@@ -73,14 +72,12 @@ class FrequencyLoss(nn.Module):
         Args:
             pred: Reconstruction ``(N, C, H, W)``.
             target: Clean image ``(N, C, H, W)``.
-            keep: Mask in ``fft2`` layout ``(N, H, W)``, 1 = kept by the corruption; required
-                in ``'masked'`` mode, where only the bins with 0 count.
+            keep: Mask in ``fft2`` layout ``(N, H, W)``, 1 = kept by the corruption: only the
+                bins with 0 count. None scores every bin.
 
         Returns:
             The scalar loss (float32).
         """
-        if self.mode == 'masked' and keep is None:
-            raise ValueError("FrequencyLoss(mode='masked') needs the frequency mask `keep`")
         n, c, h, w = pred.shape
         with torch.autocast(device_type=pred.device.type, enabled=False):
             diff = torch.fft.rfft2(pred.float() - target.float(), norm='ortho')  # (N, C, H, W//2+1)
@@ -89,7 +86,7 @@ class FrequencyLoss(nn.Module):
             if self.focal:
                 per_bin = per_bin * self.focal_weight(distance)
             per_bin = per_bin * hermitian_weights(w, pred.device)
-            if self.mode == 'all':
+            if keep is None:
                 return self.loss_weight * per_bin.sum() / (n * c * h * w)
             removed = 1. - half_spectrum(keep).to(per_bin.dtype)  # (N, H, W // 2 + 1)
             total = (per_bin * removed[:, None]).sum()

@@ -4,6 +4,8 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
+from ...utils.options import check_number
+
 
 @MODELS.register_module()
 class PatchInfoNCELoss(BaseModule):
@@ -21,8 +23,7 @@ class PatchInfoNCELoss(BaseModule):
 
     def __init__(self, temperature: float = 0.1) -> None:
         super().__init__()
-        if temperature <= 0:
-            raise ValueError(f'PatchInfoNCELoss: temperature must be > 0, got {temperature}')
+        check_number('PatchInfoNCELoss', 'temperature', temperature, low=0., low_closed=False)
         self.temperature = temperature
 
     def forward(self, query: torch.Tensor, key: torch.Tensor,

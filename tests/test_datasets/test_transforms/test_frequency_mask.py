@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from mfm_mm.datasets.transforms import FrequencyMaskGenerator, disc_keep_mask
+from mfm_mm.datasets.transforms.frequency_mask import radius_in_bins
 
 
 def brute_force_low_pass(h, w, r1, r2=None):
@@ -14,38 +15,73 @@ def brute_force_low_pass(h, w, r1, r2=None):
     return keep
 
 
-def test_radius_16_at_224_keeps_793_bins():
-    gen = FrequencyMaskGenerator(input_size=224, radius=16)
-    assert int(gen.low_pass.sum()) == 793
-    assert int(gen.high_pass.sum()) == 224 * 224 - 793
-    assert gen.low_pass[112, 112] and not gen.high_pass[112, 112]  # DC at (H//2, W//2)
+def image(h, w=None):
+    return dict(img=np.zeros((h, h if w is None else w, 3), np.uint8))
+
+
+@pytest.mark.parametrize('radius', [16, 1 / 7])
+def test_radius_16_at_224_keeps_793_bins_in_bins_or_as_fraction(radius):
+    gen = FrequencyMaskGenerator(radius=radius)
+    low, high = gen.low_pass((224, 224)), gen.high_pass((224, 224))
+    assert int(low.sum()) == 793
+    assert int(high.sum()) == 224 * 224 - 793
+    assert low[112, 112] and not high[112, 112]  # DC at (H//2, W//2)
+
+
+def test_fraction_scales_with_the_image_and_bins_do_not():
+    assert radius_in_bins(1 / 7, (128, 128)) == pytest.approx(64 / 7)
+    assert radius_in_bins(16, (128, 128)) == 16
+    assert radius_in_bins(0.5, (48, 80)) == 12  # half of the shorter side's half
+    fraction = FrequencyMaskGenerator(radius=1 / 7, low_pass_prob=1.)
+    fixed = FrequencyMaskGenerator(radius=9, low_pass_prob=1.)
+    np.testing.assert_array_equal(fraction(image(128))['freq_mask'].numpy(),
+                                  brute_force_low_pass(128, 128, 64 / 7))
+    np.testing.assert_array_equal(fixed(image(128))['freq_mask'].numpy(),
+                                  brute_force_low_pass(128, 128, 9))
+
+
+def test_size_comes_from_the_image_and_masks_are_cached_per_size():
+    gen = FrequencyMaskGenerator(radius=4, low_pass_prob=1.)
+    small, wide = gen(image(32))['freq_mask'], gen(image(32, 48))['freq_mask']
+    assert small.shape == (32, 32) and wide.shape == (32, 48)
+    np.testing.assert_array_equal(wide.numpy(), brute_force_low_pass(32, 48, 4))
+    assert gen(image(32))['freq_mask'].data_ptr() == small.data_ptr()  # same cached table
+    assert sorted(gen._tables) == [(32, 32), (32, 48)]
+
+
+def test_input_size_is_an_optional_check_naming_the_option():
+    gen = FrequencyMaskGenerator(radius=4, input_size=32)
+    assert gen(image(32))['freq_mask'].shape == (32, 32)
+    with pytest.raises(ValueError, match=r'input_size is \(32, 32\) but the image is \(40, 40\)'):
+        gen(image(40))
 
 
 def test_low_and_high_pass_sum_to_one():
-    gen = FrequencyMaskGenerator(input_size=224, radius=16)
-    total = gen.low_pass.int() + gen.high_pass.int()
+    gen = FrequencyMaskGenerator(radius=16)
+    total = gen.low_pass((224, 224)).int() + gen.high_pass((224, 224)).int()
     assert torch.equal(total, torch.ones(224, 224, dtype=torch.int32))
 
 
 def test_low_pass_frequency_matches_probability():
     np.random.seed(0)
-    gen = FrequencyMaskGenerator(input_size=32, radius=4, low_pass_prob=0.3)
-    draws = [bool(gen({})['freq_mask'][16, 16]) for _ in range(4000)]
+    gen = FrequencyMaskGenerator(radius=4, low_pass_prob=0.3)
+    draws = [bool(gen(image(32))['freq_mask'][16, 16]) for _ in range(4000)]
     assert abs(np.mean(draws) - 0.3) < 0.03  # 4 binomial standard deviations
 
 
 @pytest.mark.parametrize('prob', [0.0, 1.0])
 def test_probability_endpoints(prob):
-    gen = FrequencyMaskGenerator(input_size=16, radius=3, low_pass_prob=prob)
-    expected = gen.low_pass if prob == 1.0 else gen.high_pass
-    assert all(torch.equal(gen({})['freq_mask'], expected) for _ in range(20))
+    gen = FrequencyMaskGenerator(radius=3, low_pass_prob=prob)
+    expected = gen.low_pass((16, 16)) if prob == 1.0 else gen.high_pass((16, 16))
+    assert all(torch.equal(gen(image(16))['freq_mask'], expected) for _ in range(20))
 
 
 def test_non_square_input_matches_brute_force():
-    gen = FrequencyMaskGenerator(input_size=(48, 80), radius=10)
-    assert gen.low_pass.shape == (48, 80)
-    np.testing.assert_array_equal(gen.low_pass.numpy(), brute_force_low_pass(48, 80, 10))
-    assert gen.low_pass[24, 40]
+    gen = FrequencyMaskGenerator(radius=10)
+    low = gen.low_pass((48, 80))
+    assert low.shape == (48, 80)
+    np.testing.assert_array_equal(low.numpy(), brute_force_low_pass(48, 80, 10))
+    assert low[24, 40]
 
 
 def test_band_removes_only_the_ring():
@@ -56,8 +92,7 @@ def test_band_removes_only_the_ring():
 
 def test_transform_output_is_packed_into_data_sample():
     from mmpretrain.datasets.transforms import PackInputs
-    results = FrequencyMaskGenerator(input_size=32, radius=4)(
-        dict(img=np.zeros((32, 32, 3), np.uint8)))
+    results = FrequencyMaskGenerator(radius=4)(image(32))
     packed = PackInputs(algorithm_keys=['freq_mask'])(results)
     assert packed['data_samples'].freq_mask.shape == (32, 32)
     assert packed['data_samples'].freq_mask.dtype == torch.bool
@@ -67,6 +102,8 @@ def test_transform_output_is_packed_into_data_sample():
     (dict(radius=0), 'radius'),
     (dict(radius=-3), 'radius'),
     (dict(radius=113), 'radius'),
+    (dict(radius=1.5), 'radius'),
+    (dict(radius=0.), 'radius'),
     (dict(input_size=(64, 200), radius=40), 'radius'),
     (dict(low_pass_prob=-0.1), 'low_pass_prob'),
     (dict(low_pass_prob=1.5), 'low_pass_prob'),
@@ -74,28 +111,51 @@ def test_transform_output_is_packed_into_data_sample():
     (dict(band_outer=16), 'band_outer'),
     (dict(band_outer=10), 'band_outer'),
     (dict(input_size=(1, 224)), 'input_size'),
+    (dict(input_size=(224, 224, 3)), 'input_size'),
 ])
 def test_bad_options_raise_value_error_naming_the_option(kwargs, option):
     with pytest.raises(ValueError, match=option):
         FrequencyMaskGenerator(**{'input_size': 224, 'radius': 16, **kwargs})
 
 
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(radius='16'), r"radius .*an int counts frequency bins; a float in \(0, 1\] is a "
+     r"fraction.*got '16' of type str"),
+    (dict(radius=True), 'radius .*got True of type bool'),
+    (dict(radius=None), 'radius .*of type NoneType'),
+    (dict(radius=(4, 8.)), 'radius range must be .*two ints or two floats'),
+    (dict(band_outer='48'), "band_outer .*got '48' of type str"),
+    (dict(low_pass_prob='0.5'), r"low_pass_prob must be a number in \[0.0, 1.0\], got '0.5'"),
+    (dict(input_size='224'), "input_size must be an int in .*got '224' of type str"),
+])
+def test_wrong_types_raise_type_error_naming_the_option_and_the_expected_type(kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        FrequencyMaskGenerator(**kwargs)
+
+
 def test_radius_range_draws_every_radius_from_a_precomputed_table():
     np.random.seed(0)
     gen = FrequencyMaskGenerator(input_size=64, radius=(4, 8), low_pass_prob=1.)
-    assert gen.radii == (4, 5, 6, 7, 8) and gen.low_pass.shape == (5, 64, 64)
-    for r, mask in zip(gen.radii, gen.low_pass):
+    low = gen.low_pass((64, 64))
+    assert gen.radii((64, 64)) == (4, 5, 6, 7, 8) and low.shape == (5, 64, 64)
+    for r, mask in zip(gen.radii((64, 64)), low):
         np.testing.assert_array_equal(mask.numpy(), brute_force_low_pass(64, 64, r))
-    kept = [int(gen({})['freq_mask'].sum()) for _ in range(500)]
-    counts = {int(m.sum()): 0 for m in gen.low_pass}
+    kept = [int(gen(image(64))['freq_mask'].sum()) for _ in range(500)]
+    counts = {int(m.sum()): 0 for m in low}
     for k in kept:
         counts[k] += 1
     assert all(60 <= c <= 140 for c in counts.values()), counts  # uniform: 100 each
 
 
+def test_fraction_range_is_rounded_to_bins_at_the_image_size():
+    gen = FrequencyMaskGenerator(radius=(1 / 14, 2 / 7))  # 8..32 bins at 224, 4..16 at 112
+    assert gen.radii((224, 224)) == tuple(range(8, 33))
+    assert gen.radii((112, 112)) == tuple(range(4, 17))
+
+
 def test_band_width_follows_the_drawn_radius_and_high_pass_keeps_only_the_band():
     gen = FrequencyMaskGenerator(input_size=64, radius=(6, 10), band_width=4, low_pass_prob=0.)
-    for r, band in zip(gen.radii, gen.high_pass):
+    for r, band in zip(gen.radii((64, 64)), gen.high_pass((64, 64))):
         ring = ~brute_force_low_pass(64, 64, r, r + 4)
         np.testing.assert_array_equal(band.numpy(), ring)
         assert not band[32, 32] and band[32, 32 + r] and not band[32, 32 + r + 4]
@@ -110,7 +170,7 @@ def test_every_mask_is_point_symmetric_in_fft_layout(kwargs):
     # rfft2-based filter and loss are exact only for keep(-u, -v) == keep(u, v)
     from mfm_mm.models.utils import to_fft_layout
     gen = FrequencyMaskGenerator(**kwargs)
-    masks = to_fft_layout(gen.masks.flatten(0, 1))  # (2R, H, W)
+    masks = to_fft_layout(gen.masks(gen.input_size).flatten(0, 1))  # (2R, H, W)
     mirrored = torch.roll(masks.flip(-2, -1), shifts=(1, 1), dims=(-2, -1))  # (-u, -v) mod N
     assert torch.equal(masks, mirrored)
 
@@ -118,7 +178,6 @@ def test_every_mask_is_point_symmetric_in_fft_layout(kwargs):
 @pytest.mark.parametrize('kwargs, option', [
     (dict(radius=(0, 8)), 'radius'),
     (dict(radius=(8, 4)), 'radius'),
-    (dict(radius=(4.5, 8)), 'radius'),
     (dict(radius=(8, 113)), 'radius'),
     (dict(radius=(8, 20), band_outer=20), 'band_outer'),
     (dict(band_outer=40, band_width=8), 'band_width'),
@@ -127,3 +186,9 @@ def test_every_mask_is_point_symmetric_in_fft_layout(kwargs):
 def test_bad_range_and_band_options_name_the_option(kwargs, option):
     with pytest.raises(ValueError, match=option):
         FrequencyMaskGenerator(**{'input_size': 224, 'radius': 16, **kwargs})
+
+
+def test_a_radius_too_large_for_the_image_is_named_at_the_first_image():
+    gen = FrequencyMaskGenerator(radius=16)
+    with pytest.raises(ValueError, match=r'radius 16 is \(16,\) bins for images of size'):
+        gen(image(24))

@@ -116,7 +116,7 @@ def test_momentum_schedule_endpoints():
 
 
 def test_bad_inputs_raise_clear_errors():
-    with pytest.raises(ValueError, match='momentum must be in'):
+    with pytest.raises(ValueError, match=r'momentum must be a number in \[0.0, 1.0\]'):
         tiny_conmim(momentum=1.5)
     model = tiny_conmim()
     inputs, samples = batch()

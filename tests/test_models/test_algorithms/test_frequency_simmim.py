@@ -4,7 +4,6 @@ import torch
 from mmpretrain.datasets.transforms import SimMIMMaskGenerator
 from mmpretrain.registry import MODELS
 
-from mfm_mm.models.corruptions import apply_corruption
 from test_models.test_algorithms.test_mfm import PREPROCESSOR, photo_batch
 
 TINY = dict(
@@ -38,8 +37,8 @@ def test_encoder_sees_frequency_corrupted_and_masked_patches():
     handle = model.backbone.register_forward_pre_hook(lambda m, args: seen.append(args))
     loss = model(**data, mode='loss')['loss']
     handle.remove()
-    expected, _ = apply_corruption(model.corruption, data['inputs'], data['data_samples'],
-                                   model.data_preprocessor)
+    expected, _ = model.corruption.corrupt(data['inputs'], data['data_samples'],
+                                           model.data_preprocessor)
     torch.testing.assert_close(seen[0][0], expected)
     assert (expected - data['inputs']).abs().mean() > 0.05
     assert seen[0][1].shape == (2, 16, 16) and seen[0][1].float().mean() == pytest.approx(0.5)

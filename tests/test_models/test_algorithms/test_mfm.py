@@ -17,13 +17,13 @@ TINY_VIT = dict(
                   img_size=32, patch_size=8, final_norm=True, out_type='featmap',
                   use_abs_pos_emb=True, use_rel_pos_bias=False, layer_scale_init_value=0.),
     neck=dict(type='SimMIMLinearDecoder', in_channels=32, encoder_stride=8),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='masked')))
+    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))
 TINY_RESNET = dict(
     type='MFM',
     data_preprocessor=PREPROCESSOR,
     backbone=dict(type='ResNet', depth=18, out_indices=(3, )),
     neck=dict(type='SimMIMLinearDecoder', in_channels=512, encoder_stride=32),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='masked')))
+    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))
 
 
 def photo_batch(size: int, n: int = 4, seed: int = 0) -> dict:
@@ -31,13 +31,13 @@ def photo_batch(size: int, n: int = 4, seed: int = 0) -> dict:
     from skimage import data
     np.random.seed(seed)
     photo = data.coffee()[..., ::-1]
-    gen = FrequencyMaskGenerator(input_size=size, radius=size // 8)
+    gen = FrequencyMaskGenerator(radius=size // 8)
     inputs, samples = [], []
     for i in range(n):
         crop = np.ascontiguousarray(photo[40 * i:40 * i + size * 2:2, 60 * i:60 * i + size * 2:2])
         inputs.append(torch.from_numpy(crop).permute(2, 0, 1))
         sample = DataSample()
-        sample.set_field(gen({})['freq_mask'], 'freq_mask')
+        sample.set_field(gen(dict(img=crop))['freq_mask'], 'freq_mask')
         samples.append(sample)
     return dict(inputs=torch.stack(inputs), data_samples=samples)
 
@@ -143,7 +143,8 @@ def test_default_corruption_is_mfms_filter_clamped_and_renormalised():
     model = MODELS.build(TINY_VIT)
     assert isinstance(model.corruption, FrequencyMaskCorruption)
     data = model.data_preprocessor(photo_batch(32), True)
-    corrupted, keep = model.corrupt(data['inputs'], data['data_samples'])
+    corrupted, keep = model.corruption.corrupt(data['inputs'], data['data_samples'],
+                                               model.data_preprocessor)
     masks = to_fft_layout(torch.stack([s.freq_mask for s in data['data_samples']]))
     mean, std = model.data_preprocessor.mean, model.data_preprocessor.std
     unit = (data['inputs'] * std + mean) / 255.
@@ -162,8 +163,7 @@ RESTORATION = {
 @pytest.mark.parametrize('name', sorted(RESTORATION))
 def test_restoration_pretexts_train_with_the_all_bins_loss(name):
     torch.manual_seed(0)
-    cfg = dict(TINY_VIT, corruption=dict(type=name, **RESTORATION[name]),
-               head=dict(type='MFMHead', loss=dict(type='FrequencyLoss', mode='all')))
+    cfg = dict(TINY_VIT, corruption=dict(type=name, **RESTORATION[name]))
     model = MODELS.build(cfg)
     data = model.data_preprocessor(photo_batch(32), True)
     corrupted, rec, keep = model.reconstruct(data['inputs'], data['data_samples'])
@@ -180,10 +180,22 @@ def test_restoration_pretexts_train_with_the_all_bins_loss(name):
     assert losses[-1] < 0.7 * losses[0]
 
 
-def test_masked_loss_without_a_mask_fails_at_build_time():
-    cfg = dict(TINY_VIT, corruption=dict(type='GaussianNoiseCorruption'))
-    with pytest.raises(ValueError, match="GaussianNoiseCorruption removes no fixed set.*mode='all'"):
-        MODELS.build(cfg)
+@pytest.mark.parametrize('corruption', ['FrequencyMaskCorruption', 'GaussianNoiseCorruption'])
+def test_loss_scores_the_removed_bins_with_a_mask_and_every_bin_without(corruption):
+    model = MODELS.build(dict(TINY_VIT, corruption=dict(type=corruption)))
+    data = model.data_preprocessor(photo_batch(32), True)
+    torch.manual_seed(1)
+    loss = model(**data, mode='loss')['loss']
+    torch.manual_seed(1)  # the same noise draw
+    _, rec, keep = model.reconstruct(data['inputs'], data['data_samples'])
+    distance = torch.fft.fft2(rec - data['inputs'], norm='ortho').abs()  # (N, C, H, W)
+    if corruption == 'GaussianNoiseCorruption':
+        assert keep is None
+        expected = distance.mean()
+    else:
+        removed = (~keep).float()[:, None]  # (N, 1, H, W)
+        expected = (distance * removed).sum() / (3 * removed.sum())
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-4)
 
 
 def test_unknown_corruption_fails_at_build_time_listing_the_allowed_ones():

@@ -20,8 +20,8 @@ def samples_with(masks):
 
 def test_band_pass_keeps_only_the_band():
     images = unit_photos(224)
-    gen = FrequencyMaskGenerator(input_size=224, radius=16, band_outer=48, low_pass_prob=0.)
-    masks = [gen({})['freq_mask'] for _ in images]
+    gen = FrequencyMaskGenerator(radius=16, band_outer=48, low_pass_prob=0.)
+    masks = [gen(dict(img=np.zeros((224, 224, 3), np.uint8)))['freq_mask'] for _ in images]
     corrupted, keep = FrequencyMaskCorruption()(images, samples_with(masks))
     # before the clamp, the spectrum is the clean one inside the band and zero outside it
     band = frequency_filter(images, keep)
@@ -43,9 +43,10 @@ def test_low_pass_mask_in_fft_layout_and_clean_when_all_kept():
     corrupted, keep = FrequencyMaskCorruption()(images, samples_with(masks))
     assert keep.shape == (6, 32, 32) and keep.all()
     torch.testing.assert_close(corrupted, images, atol=1e-5, rtol=0)
-    gen = FrequencyMaskGenerator(input_size=32, radius=4, low_pass_prob=1.)
-    _, keep = FrequencyMaskCorruption()(images, samples_with([gen({})['freq_mask']] * 6))
-    assert torch.equal(keep[0], to_fft_layout(gen.low_pass)) and keep[0, 0, 0]
+    gen = FrequencyMaskGenerator(radius=4, low_pass_prob=1.)
+    mask = gen(dict(img=np.zeros((32, 32, 3), np.uint8)))['freq_mask']
+    _, keep = FrequencyMaskCorruption()(images, samples_with([mask] * 6))
+    assert torch.equal(keep[0], to_fft_layout(gen.low_pass((32, 32)))) and keep[0, 0, 0]
 
 
 def test_missing_mask_names_the_transform():

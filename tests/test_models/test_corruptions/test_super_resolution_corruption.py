@@ -33,9 +33,9 @@ def test_output_is_clamped_and_matches_bicubic_resampling():
     torch.testing.assert_close(corrupted, expected)
 
 
-@pytest.mark.parametrize('scale', [1, 2.5])
-def test_bad_scale(scale):
-    with pytest.raises(ValueError, match='scale'):
+@pytest.mark.parametrize('scale, error', [(1, ValueError), (2.5, TypeError)])
+def test_bad_scale(scale, error):
+    with pytest.raises(error, match=r'scale must be an int in \[2, inf\)'):
         SuperResolutionCorruption(scale=scale)
 
 

@@ -16,12 +16,12 @@ KEEP_DC = torch.tensor([[[1., 0.], [0., 0.]]])  # fft layout: only DC kept
 
 def test_masked_loss_matches_hand_computed_value():
     # removed bins (0,1), (1,0), (1,1): channel 1 -> 0 + 1 + 0, channel 2 -> 1 + 1 + 1.
-    loss = FrequencyLoss(mode='masked')(PRED, TARGET, KEEP_DC)
+    loss = FrequencyLoss()(PRED, TARGET, KEEP_DC)
     assert loss.item() == pytest.approx(4 / (2 * 3), abs=1e-5)
 
 
 def test_all_bins_loss_matches_hand_computed_value():
-    loss = FrequencyLoss(mode='all')(PRED, TARGET)
+    loss = FrequencyLoss()(PRED, TARGET)
     assert loss.item() == pytest.approx((2 + 4) / 8, abs=1e-5)
 
 
@@ -46,10 +46,10 @@ def test_half_spectrum_loss_equals_full_spectrum_loss(size, focal):
     pred, target = torch.randn(2, 3, h, w), torch.randn(2, 3, h, w)
     low = torch.from_numpy(disc_keep_mask(size, 3))
     shifted = torch.stack([low, ~low])  # a low-pass and a high-pass image
-    masked = FrequencyLoss(mode='masked', focal=focal)(pred, target, to_fft_layout(shifted))
+    masked = FrequencyLoss(focal=focal)(pred, target, to_fft_layout(shifted))
     assert masked.item() == pytest.approx(full_spectrum_loss(pred, target, shifted, focal),
                                           rel=1e-5)
-    every = FrequencyLoss(mode='all', focal=focal)(pred, target)
+    every = FrequencyLoss(focal=focal)(pred, target)
     assert every.item() == pytest.approx(full_spectrum_loss(pred, target, None, focal), rel=1e-5)
 
 
@@ -70,8 +70,8 @@ def test_loss_stays_float32_under_autocast(dtype):
 
 def test_zero_when_prediction_equals_target():
     target = torch.randn(2, 3, 8, 8)
-    for mode in ('masked', 'all'):
-        assert FrequencyLoss(mode=mode)(target, target, torch.zeros(2, 8, 8)).item() < 1e-5
+    for keep in (torch.zeros(2, 8, 8), None):
+        assert FrequencyLoss()(target, target, keep).item() < 1e-5
 
 
 def test_only_removed_bins_contribute():
@@ -80,7 +80,7 @@ def test_only_removed_bins_contribute():
     pred = target + 0.1 * torch.randn(1, 3, 8, 8)
     keep = torch.zeros(1, 8, 8)
     keep[0, 0, 0] = keep[0, 0, 1] = keep[0, 0, 7] = 1  # DC and the first horizontal pair
-    loss_fn = FrequencyLoss(mode='masked')
+    loss_fn = FrequencyLoss()
     base = loss_fn(pred, target, keep)
     cosine = torch.cos(2 * torch.pi * torch.arange(8.) / 8).expand(8, 8)  # bins (0, +-1)
     assert loss_fn(pred + 5 * cosine, target, keep).item() == pytest.approx(base.item(),
@@ -93,25 +93,30 @@ def test_focal_weight_is_one_for_a_flat_error_spectrum():
     pred = torch.zeros(1, 1, 4, 4)
     target = torch.zeros(1, 1, 4, 4)
     target[0, 0, 0, 0] = 1.  # a delta: the same |dF| in every bin
-    plain = FrequencyLoss(mode='all')(pred, target)
-    focal = FrequencyLoss(mode='all', focal=True)(pred, target)
+    plain = FrequencyLoss()(pred, target)
+    focal = FrequencyLoss(focal=True)(pred, target)
     assert focal.item() == pytest.approx(plain.item(), rel=1e-5)
 
 
 def test_focal_weight_down_weights_small_errors():
     torch.manual_seed(0)
     pred, target = torch.randn(2, 3, 8, 8), torch.randn(2, 3, 8, 8)
-    loss = FrequencyLoss(mode='all', focal=True, log_matrix=True)
+    loss = FrequencyLoss(focal=True, log_matrix=True)
     weight = loss.focal_weight(torch.rand(2, 3, 8, 8))
     assert weight.min() >= 0 and weight.max() == pytest.approx(1.)
-    assert loss(pred, target) < FrequencyLoss(mode='all')(pred, target)
+    assert loss(pred, target) < FrequencyLoss()(pred, target)
 
 
-def test_bad_mode_and_missing_mask_raise():
-    with pytest.raises(ValueError, match='mode'):
-        FrequencyLoss(mode='sum')
-    with pytest.raises(ValueError, match='keep'):
-        FrequencyLoss()(PRED, TARGET)
+@pytest.mark.parametrize('kwargs, error, message', [
+    (dict(gamma=0), ValueError, r'gamma must be a number in \(0.0, inf\), got 0'),
+    (dict(alpha='1'), TypeError, "alpha must be a number .*got '1' of type str"),
+    (dict(loss_weight=-1.), ValueError, 'loss_weight'),
+    (dict(focal='yes'), TypeError, "focal must be a bool, got 'yes'"),
+    (dict(mode='masked'), TypeError, 'mode'),  # the mask's presence decides
+])
+def test_bad_options_name_the_option(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        FrequencyLoss(**kwargs)
 
 
 def test_hermitian_weights():

@@ -27,8 +27,18 @@ def test_lowpass_response_marks_a_large_object_not_flat_background_or_fine_textu
 
 
 def test_lowpass_response_rejects_a_bad_cutoff():
-    with pytest.raises(ValueError, match='freq_cutoff'):
+    with pytest.raises(ValueError, match='cutoff'):
         lowpass_patch_response(torch.zeros(1, 3, 32, 32), 16, cutoff=0.)
+
+
+def test_cutoff_in_bins_equals_the_same_cutoff_as_a_fraction():
+    torch.manual_seed(0)
+    images = torch.rand(2, 3, 64, 64)
+    # 1/7 of the half size 32 is 4.57 bins: the bins below it are those below 5 (d^2 <= 20)
+    assert torch.equal(lowpass_patch_response(images, 16, cutoff=1 / 7),
+                       lowpass_patch_response(images, 16, cutoff=5))
+    assert not torch.equal(lowpass_patch_response(images, 16, cutoff=1 / 7),
+                           lowpass_patch_response(images, 16, cutoff=3))
 
 
 def test_fusions():

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from mmpretrain.structures import DataSample
 
-from mfm_mm.models.corruptions import FrequencyMaskCorruption, apply_corruption
+from mfm_mm.models.corruptions import FrequencyMaskCorruption
 from mfm_mm.models.utils import frequency_filter, to_fft_layout
 
 MEAN = torch.tensor([123.675, 116.28, 103.53]).view(3, 1, 1)
@@ -23,7 +23,7 @@ def corrupt(normalised: torch.Tensor, shifted_masks) -> torch.Tensor:
         sample.set_field(mask, 'freq_mask')
         samples.append(sample)
     preprocessor = SimpleNamespace(_enable_normalize=True, mean=MEAN, std=STD)
-    return apply_corruption(FrequencyMaskCorruption(), normalised, samples, preprocessor)[0]
+    return FrequencyMaskCorruption().corrupt(normalised, samples, preprocessor)[0]
 
 
 @pytest.fixture
