@@ -2,12 +2,12 @@
 from typing import Dict, List, Sequence, Union
 
 import torch
-from mmengine.model import is_model_wrapper
 from mmengine.runner import TestLoop
 from mmpretrain.registry import LOOPS
 from mmpretrain.structures import DataSample
 from torch.utils.data import DataLoader
 
+from ..utils.model import from_unit, to_unit, unwrap_model
 from .attacks import pgd_attack
 
 
@@ -50,19 +50,18 @@ class AdversarialTestLoop(TestLoop):
             data_batch: The batch from the dataloader.
         """
         self.runner.call_hook('before_test_iter', batch_idx=idx, data_batch=data_batch)
-        model = self.runner.model.module if is_model_wrapper(self.runner.model) else \
-            self.runner.model
+        model = unwrap_model(self.runner.model)
         with torch.no_grad():
             data = model.data_preprocessor(data_batch, False)
         inputs, samples = data['inputs'], data['data_samples']
         mean, std = model.data_preprocessor.mean, model.data_preprocessor.std  # 0-255 scale
         labels = torch.cat([sample.gt_label for sample in samples]).to(inputs.device)
-        adv = pgd_attack(lambda unit: model(inputs=(unit * 255. - mean) / std, mode='tensor'),
-                         (inputs * std + mean) / 255., labels, self.eps, self.step_size,
+        adv = pgd_attack(lambda unit: model(inputs=from_unit(unit, mean, std), mode='tensor'),
+                         to_unit(inputs, mean, std), labels, self.eps, self.step_size,
                          self.steps, self.random_start)
         outputs = self._predict(model, inputs, samples)
         clean = [sample.pred_score for sample in outputs]
-        outputs = self._predict(model, (adv * 255. - mean) / std, outputs)
+        outputs = self._predict(model, from_unit(adv, mean, std), outputs)
         for sample, score in zip(outputs, clean):
             sample.set_field(score, 'clean_pred_score')
         self.evaluator.process(data_samples=outputs, data_batch=data_batch)

@@ -5,7 +5,7 @@ import torch
 from mmpretrain.registry import METRICS
 
 from conftest import REPO
-from mfm_mm.utils import build_runner, load_config
+from mfm_mm.utils import build_runner, find_transform, load_config
 from test_evaluation.layouts import mmpretrain_scope
 
 
@@ -41,8 +41,9 @@ def test_attack_configs_run_on_real_photos(config, tiny_imagenet, tmp_path):
     cfg.model.head.in_channels = 32
     cfg.test_dataloader.update(batch_size=8, num_workers=0, persistent_workers=False)
     cfg.test_dataloader.dataset.update(data_root=tiny_imagenet, split='train', indices=4)
-    cfg.test_dataloader.dataset.pipeline[1].scale = 72  # ResizeEdge 256 -> 72
-    cfg.test_dataloader.dataset.pipeline[2].crop_size = 64
+    pipeline = cfg.test_dataloader.dataset.pipeline
+    find_transform(pipeline, 'ResizeEdge').scale = 72  # 256 -> 72
+    find_transform(pipeline, 'CenterCrop').crop_size = 64
     cfg.test_cfg.eps = 8 / 255  # a strong attack, so an untrained model visibly loses
     if 'step_size' in cfg.test_cfg:
         cfg.test_cfg.step_size = 2 / 255

@@ -4,8 +4,9 @@ from typing import Dict, Optional
 import torch
 from mmengine.dist import all_reduce, is_distributed
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
+
+from ...utils.model import unwrap_model
 
 ACTIONS = ('stop', 'skip')
 
@@ -35,7 +36,7 @@ class NonFiniteLossHook(Hook):
 
     def before_train(self, runner) -> None:
         """Wraps the model's loss parsing and the optimizer wrapper's update."""
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         parse_losses = model.parse_losses
         update_params = runner.optim_wrapper.update_params
 

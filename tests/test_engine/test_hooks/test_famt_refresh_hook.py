@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 
 from conftest import REPO
-from mfm_mm.engine.hooks import FAMTRefreshHook
+from mfm_mm.engine.hooks import FAMTRefreshHook, SafeCheckpointHook
 from mfm_mm.utils import build_runner, find_transform
 
 FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
@@ -70,7 +70,10 @@ def test_maps_survive_a_checkpoint_round_trip(trained, tiny_imagenet, tmp_path):
     trained.save_checkpoint(str(tmp_path), 'ckpt.pth')
     fresh = build_runner(small_config(tiny_imagenet, str(tmp_path / 'fresh')))
     assert fresh.model.famt_weights.shape == (0, 4, 4)
+    safe_loading = SafeCheckpointHook()  # what a training run switches on in before_run
+    safe_loading.before_run(fresh)
     fresh.load_checkpoint(str(tmp_path / 'ckpt.pth'))
+    safe_loading.after_run(fresh)
     famt_hook(fresh).before_train(fresh)
     assert torch.equal(fresh.model.famt_weights, trained.model.famt_weights)
     assert fresh.model.weights_ready
@@ -92,7 +95,10 @@ def test_maps_of_another_training_set_are_dropped_with_a_warning(trained, tiny_i
     cfg = small_config(tiny_imagenet, str(tmp_path / 'fresh'))
     cfg.train_dataloader.dataset.indices = 16
     fresh = build_runner(cfg)
+    safe_loading = SafeCheckpointHook()  # what a training run switches on in before_run
+    safe_loading.before_run(fresh)
     fresh.load_checkpoint(str(tmp_path / 'ckpt.pth'))
+    safe_loading.after_run(fresh)
     famt_hook(fresh).before_train(fresh)
     assert fresh.model.famt_weights.shape == (16, 4, 4) and not fresh.model.weights_ready
     assert (fresh.model.famt_weights == 255).all()
