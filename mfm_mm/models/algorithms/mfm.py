@@ -1,4 +1,5 @@
 """Masked Frequency Modeling (MFM), Xie et al., ICLR 2023, and its frequency family."""
+import inspect
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -7,6 +8,34 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from ..corruptions import build_corruption
+
+
+def _extra_forward_args(module_type: type) -> List[str]:
+    """Parameters of ``module_type.forward`` beyond the input that have no default."""
+    params = list(inspect.signature(module_type.forward).parameters.values())[2:]
+    return [p.name for p in params if p.default is inspect.Parameter.empty and
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def check_image_only_backbone(backbone: torch.nn.Module) -> None:
+    """Fails when the backbone's forward needs more than the image (e.g. a MIM mask).
+
+    Args:
+        backbone: The built encoder.
+
+    Raises:
+        TypeError: Naming the backbone, the required arguments and the plain backbone it
+            extends, which takes the image alone.
+    """
+    kind = type(backbone)
+    required = _extra_forward_args(kind)
+    if required:
+        plain = next((base.__name__ for base in kind.__mro__[1:]
+                      if hasattr(base, 'forward') and not _extra_forward_args(base)), None)
+        raise TypeError(
+            f'MFM feeds the whole corrupted image to its backbone, but {kind.__name__}.forward '
+            f'also requires {", ".join(map(repr, required))}; use backbone type={plain!r}, '
+            'which takes the image alone')
 
 
 @MODELS.register_module()
@@ -37,6 +66,7 @@ class MFM(BaseSelfSupervisor):
     def __init__(self, backbone: dict, neck: dict, head: dict,
                  corruption: Optional[dict] = None, **kwargs) -> None:
         super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
+        check_image_only_backbone(self.backbone)
         self.corruption = build_corruption(corruption or dict(type='FrequencyMaskCorruption'))
 
     def reconstruct(self, inputs: torch.Tensor,

@@ -102,6 +102,18 @@ def test_loss_decreases_on_a_fixed_batch():
     assert losses[-1] < 0.6 * losses[0]
 
 
+@pytest.mark.parametrize('masked, plain', [
+    (dict(type='SimMIMSwinTransformer', arch='tiny', img_size=64, stage_cfgs=dict()),
+     'SwinTransformer'),
+    (dict(TINY_VIT['backbone'], type='BEiTPretrainViT'), 'BEiTViT'),
+])
+def test_backbone_that_needs_a_mask_fails_at_build_naming_the_fix(masked, plain):
+    cfg = dict(TINY_VIT, backbone=masked)
+    with pytest.raises(TypeError, match=(
+            f"{masked['type']}.forward also requires 'mask'; use backbone type='{plain}'")):
+        MODELS.build(cfg)
+
+
 def test_needs_a_normalising_preprocessor():
     cfg = dict(TINY_VIT, data_preprocessor=dict(type='SelfSupDataPreprocessor'))
     model = MODELS.build(cfg)
