@@ -1,5 +1,7 @@
+from .compile_modules_hook import CompileModulesHook, compile_modules
 from .epoch_seed_hook import EpochSeedHook
 from .famt_refresh_hook import FAMTRefreshHook
 from .nonfinite_loss_hook import NonFiniteLossHook
 
-__all__ = ['EpochSeedHook', 'NonFiniteLossHook', 'FAMTRefreshHook']
+__all__ = ['EpochSeedHook', 'NonFiniteLossHook', 'FAMTRefreshHook', 'CompileModulesHook',
+           'compile_modules']
