@@ -49,7 +49,8 @@ def test_pretraining_recipe(name, epochs):
     assert (model.momentum, model.end_momentum) == (0.996, 1.0)
     assert model.head.loss == dict(type='PatchInfoNCELoss', temperature=0.1)
     backbone = model.backbone
-    assert backbone.type == 'BEiTPretrainViT' and backbone.layer_scale_init_value == 0.1
+    assert backbone.type == 'FusedBEiTPretrainViT' and backbone.fused_attn
+    assert backbone.layer_scale_init_value == 0.1
     assert backbone.use_shared_rel_pos_bias and not backbone.use_abs_pos_emb
     assert backbone.drop_path_rate == 0.0
     assert (model.neck.hid_channels, model.neck.out_channels, model.neck.num_layers) == (

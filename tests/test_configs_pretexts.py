@@ -43,10 +43,10 @@ def shrink(cfg, data_root: str, work_dir: str, size: int = 64):
         elif step['type'] == 'SimMIMMaskGenerator':
             step['input_size'] = size
     backbone, neck = cfg.model.backbone, cfg.model.neck
-    if backbone.type == 'BEiTViT':
+    if backbone.type in ('BEiTViT', 'FusedBEiTViT'):
         backbone.update(arch=TINY_VIT, img_size=size)
         neck.in_channels = TINY_VIT['embed_dims']
-    elif backbone.type == 'ResNet':
+    elif backbone.type in ('ResNet', 'ChannelsLastResNet'):
         backbone.depth, neck.in_channels = 18, 512
     else:  # (SimMIM)SwinTransformer
         backbone.update(arch=TINY_SWIN, img_size=size, pad_small_map=True)

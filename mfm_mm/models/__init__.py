@@ -1,5 +1,6 @@
 from .algorithms import FAMTMAE, MFM, ConMIM, FrequencySimMIM
-from .backbones import FAMTViT
+from .backbones import (ChannelsLastResNet, FAMTViT, FusedBEiTAttention, FusedBEiTPretrainViT,
+                        FusedBEiTViT)
 from .corruptions import (FrequencyMaskCorruption, GaussianBlurCorruption,
                           GaussianNoiseCorruption, SuperResolutionCorruption)
 from .heads import MFMHead
@@ -7,5 +8,6 @@ from .losses import FrequencyLoss, PatchInfoNCELoss
 from .necks import FAMTPretrainDecoder
 
 __all__ = ['MFM', 'FrequencySimMIM', 'MFMHead', 'FrequencyLoss', 'ConMIM', 'PatchInfoNCELoss', 'FAMTMAE',
-           'FAMTViT', 'FAMTPretrainDecoder', 'FrequencyMaskCorruption',
+           'FAMTViT', 'FusedBEiTAttention', 'FusedBEiTViT', 'FusedBEiTPretrainViT',
+           'ChannelsLastResNet', 'FAMTPretrainDecoder', 'FrequencyMaskCorruption',
            'GaussianBlurCorruption', 'GaussianNoiseCorruption', 'SuperResolutionCorruption']

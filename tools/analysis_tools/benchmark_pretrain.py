@@ -5,9 +5,16 @@ For one config, in one process, interleaved over several repeats (median and spr
 (a) the full MFM train step (preprocess, corrupt, encode, decode, spectral loss, backward, step);
 (b) the same backbone and decoder with a plain pixel L2 loss and no corruption;
 (c) the corruption alone;  (d) the spectral loss alone (forward + backward);
-(e) the data pipeline per image, with and without ``FrequencyMaskGenerator``.
+(e) the data pipeline per image, with and without ``FrequencyMaskGenerator``;
+(f) the same MFM step with mmpretrain's stock backbone (explicit attention / NCHW, eager),
+    its weights loaded strictly from the fast one.
 
-Prints the ratios (a)/(b) and (e with)/(e without) and the peak memory. Works on CPU and CUDA.
+(a), (b) and (f) use the config's backbone (the fast path: fused attention, channels-last
+ResNet), optionally compiled with ``--compile``. Prints the ratios (a)/(b), (a)/(f) and
+(e with)/(e without), the train-step FLOPs (matmuls and convolutions of encoder + decoder,
+forward + backward, counted by ``torch.utils.flop_counter`` on the stock model), the achieved
+TFLOP/s and, with a known peak (``--peak-tflops`` or the GPU table), the MFU, and the peak
+memory. Works on CPU and CUDA; ``--json`` writes the numbers for ``gpu_check.sh``.
 
 Example::
 
@@ -15,11 +22,12 @@ Example::
 """
 import argparse
 import copy
+import json
 import resource
 import statistics
 import tempfile
 import time
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import torch
 import torch.nn.functional as F
@@ -32,9 +40,21 @@ from mmpretrain.registry import DATASETS, MODELS
 
 import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_imagenet_folder
+from mfm_mm.engine.hooks import compile_modules
 from mfm_mm.models.utils import to_fft_layout
 from mfm_mm.utils import adapt_to_cpu, load_config
 
+# The project's fast backbones -> (mmpretrain's stock class, the option that is off there).
+STOCK_BACKBONES = {
+    'FusedBEiTViT': ('BEiTViT', 'fused_attn'),
+    'FusedBEiTPretrainViT': ('BEiTPretrainViT', 'fused_attn'),
+    'ChannelsLastResNet': ('ResNet', 'channels_last'),
+}
+# Dense fp16 / bf16 tensor-core peaks (vendor datasheets, TFLOP/s), by device-name substring.
+PEAK_TFLOPS = {
+    'H200': 989., 'H100 PCIe': 756., 'H100': 989., 'A100': 312., 'L40S': 362., 'L4': 121.,
+    'A10': 125., 'V100': 125., 'T4': 65.,
+}
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Benchmark MFM pre-training overhead')
@@ -50,6 +70,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--amp', choices=['none', 'bf16', 'fp16'], default='none',
                         help='autocast dtype of the train steps')
+    parser.add_argument('--compile', metavar='BACKEND',
+                        help='torch.compile the fast model\'s backbone and neck (e.g. inductor)')
+    parser.add_argument('--peak-tflops', type=float,
+                        help='peak TFLOP/s of the device for the MFU (default: the GPU table)')
+    parser.add_argument('--json', help='also write the numbers to this JSON file')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. key=value')
     return parser.parse_args()
@@ -82,6 +107,11 @@ class Timer:
     def median(self, name: str) -> float:
         return statistics.median(self.samples[name])
 
+    def ratio(self, numerator: str, denominator: str) -> float:
+        """Median over rounds of the ratio of two interleaved variants' times."""
+        return statistics.median(
+            a / b for a, b in zip(self.samples[numerator], self.samples[denominator]))
+
     def spread(self, name: str) -> float:
         values = self.samples[name]
         return (max(values) - min(values)) / 2
@@ -97,6 +127,45 @@ def build_dataset(cfg, data_root: str, with_mask: bool):
             if transform['type'] == 'PackInputs':
                 transform['algorithm_keys'] = []
     return DATASETS.build(dataset_cfg)
+
+
+def stock_model_cfg(model_cfg):
+    """The model config with mmpretrain's stock backbone in place of the project's fast one."""
+    stock = copy.deepcopy(model_cfg)
+    backbone_type = stock.backbone.type
+    if backbone_type not in STOCK_BACKBONES:
+        raise ValueError(f'benchmark_pretrain: no stock counterpart for backbone '
+                         f'{backbone_type!r}; expected one of {sorted(STOCK_BACKBONES)}')
+    stock.backbone.type, option = STOCK_BACKBONES[backbone_type]
+    stock.backbone.pop(option, None)
+    return stock
+
+
+def peak_tflops(device: torch.device, given: Optional[float]) -> Optional[float]:
+    """``given``, else the table's peak for this CUDA device (longest name match), else None."""
+    if given is not None or device.type != 'cuda':
+        return given
+    name = torch.cuda.get_device_name(device)
+    matches = [key for key in PEAK_TFLOPS if key in name]
+    return PEAK_TFLOPS[max(matches, key=len)] if matches else None
+
+
+def train_flops_per_image(model, inputs: torch.Tensor) -> float:
+    """Matmul + conv FLOPs of encoder and decoder, forward + backward, for one image.
+
+    Args:
+        model: An MFM model with ``backbone`` and ``neck``, explicit attention (the stock
+            one), so that every attention product is a counted ``bmm``.
+        inputs: A preprocessed batch; its first image is used.
+
+    Returns:
+        FLOPs (a multiply-add counts 2).
+    """
+    from torch.utils.flop_counter import FlopCounterMode
+    with FlopCounterMode(display=False) as counter:
+        model.neck(model.backbone(inputs[:1])[-1]).float().square().mean().backward()
+    model.zero_grad(set_to_none=True)
+    return float(counter.get_total_flops())
 
 
 def main() -> None:
@@ -120,18 +189,29 @@ def main() -> None:
     model = MODELS.build(cfg.model).to(device)
     model.init_weights()
     model.train()
+    stock = MODELS.build(stock_model_cfg(cfg.model)).to(device)
+    stock.load_state_dict(model.state_dict(), strict=True)
+    stock.train()
     optim_cfg = copy.deepcopy(cfg.optim_wrapper)
     optim_cfg.type = 'OptimWrapper'
     optim_wrapper = build_optim_wrapper(model, optim_cfg)
+    stock_optim_wrapper = build_optim_wrapper(stock, copy.deepcopy(optim_cfg))
     autocast = dict(device_type=device.type, enabled=args.amp != 'none',
                     dtype=torch.float16 if args.amp == 'fp16' else torch.bfloat16)
     data = model.data_preprocessor(batch, True)
     inputs, samples = data['inputs'], data['data_samples']
     keep = to_fft_layout(torch.stack([s.freq_mask for s in samples]).to(device))
+    flops_per_image = train_flops_per_image(stock, inputs)
+    if args.compile:
+        compile_modules(model, ('backbone', 'neck'), backend=args.compile)
 
     def mfm_step():
         with torch.autocast(**autocast):
             model.train_step(batch, optim_wrapper)
+
+    def stock_step():
+        with torch.autocast(**autocast):
+            stock.train_step(batch, stock_optim_wrapper)
 
     def pixel_step():
         with torch.autocast(**autocast):
@@ -158,6 +238,7 @@ def main() -> None:
         '(b) pixel-L2 train step': pixel_step,
         '(c) corruption': corruption,
         '(d) spectral loss fwd+bwd': spectral_loss,
+        '(f) MFM step, stock backbone': stock_step,
     }
     pipelines = {
         '(e) pipeline with mask': pipeline(with_mask),
@@ -178,27 +259,54 @@ def main() -> None:
 
     per_image = {'(e) pipeline with mask', '(e) pipeline without mask'}
     print(f'\nconfig {args.config}, device {device}, batch {args.batch_size}, '
-          f'input {tuple(inputs.shape[-2:])}, amp {args.amp}, repeats {args.repeats} '
-          f'(median, +- half range; pipeline: {args.pipeline_rounds} rounds)')
+          f'input {tuple(inputs.shape[-2:])}, amp {args.amp}, compile {args.compile}, '
+          f'repeats {args.repeats} (median, +- half range; pipeline: {args.pipeline_rounds} '
+          f'rounds), {torch.get_num_threads()} threads')
     for name in variants:
         scale, unit = (1e3 / args.pipeline_images, 'ms/image') if name in per_image \
             else (1e3, 'ms')
         memory = f'  peak {timer.peak_mb[name]:.0f} MiB' if name in timer.peak_mb else ''
-        print(f'{name:28s} {timer.median(name) * scale:10.3f} +- '
+        print(f'{name:30s} {timer.median(name) * scale:10.3f} +- '
               f'{timer.spread(name) * scale:.3f} {unit}{memory}')
-    step = timer.median('(a) MFM train step')
-    print(f'\nratio (a)/(b) train step MFM / pixel-L2:        '
-          f'{step / timer.median("(b) pixel-L2 train step"):.4f}')
-    print(f'ratio (c+d)/(a) frequency work in the step:       '
-          f'{(timer.median("(c) corruption") + timer.median("(d) spectral loss fwd+bwd")) / step:.4f}')
+    step, stock_step_s = timer.median('(a) MFM train step'), timer.median(
+        '(f) MFM step, stock backbone')
+    peak = peak_tflops(device, args.peak_tflops)
+    results = dict(
+        config=args.config, device=str(device), device_name=torch.cuda.get_device_name(device)
+        if device.type == 'cuda' else 'cpu', amp=args.amp, compile=args.compile,
+        batch_size=args.batch_size, threads=torch.get_num_threads(),
+        step_ms={name: timer.median(name) * 1e3 for name in steps},
+        ratio_mfm_pixel=timer.ratio('(a) MFM train step', '(b) pixel-L2 train step'),
+        ratio_fast_stock=timer.ratio('(a) MFM train step', '(f) MFM step, stock backbone'),
+        frequency_share=(timer.median('(c) corruption')
+                         + timer.median('(d) spectral loss fwd+bwd')) / step,
+        images_per_s=args.batch_size / step, stock_images_per_s=args.batch_size / stock_step_s,
+        gflop_per_image=flops_per_image / 1e9,
+        tflop_per_s=flops_per_image * args.batch_size / step / 1e12,
+        stock_tflop_per_s=flops_per_image * args.batch_size / stock_step_s / 1e12,
+        peak_tflops=peak, peak_mib=timer.peak_mb.get('(a) MFM train step'),
+        stock_peak_mib=timer.peak_mb.get('(f) MFM step, stock backbone'))
+    results['mfu'] = results['tflop_per_s'] / peak if peak else None
+    print('\nratios are medians of the per-round ratios of interleaved runs')
+    print(f'ratio (a)/(b) train step MFM / pixel-L2:          {results["ratio_mfm_pixel"]:.4f}')
+    print(f'ratio (a)/(f) fast / stock-backbone MFM step:      {results["ratio_fast_stock"]:.4f}')
+    print(f'ratio (c+d)/(a) frequency work in the step:       {results["frequency_share"]:.4f}')
     print(f'ratio (e) pipeline with / without mask transform: '
           f'{timer.median("(e) pipeline with mask") / timer.median("(e) pipeline without mask"):.4f}')
     print(f'mask transform alone: {mask_seconds * 1e6:.2f} us/image = '
           f'{mask_seconds * args.pipeline_images / timer.median("(e) pipeline without mask"):.4f} '
           'of the pipeline per image')
-    print(f'throughput (a): {args.batch_size / step:.1f} images/s')
+    print(f'throughput (a): {results["images_per_s"]:.1f} images/s, (f): '
+          f'{results["stock_images_per_s"]:.1f} images/s')
+    print(f'train-step FLOPs (encoder + decoder matmuls and convs, fwd + bwd): '
+          f'{results["gflop_per_image"]:.2f} GFLOP/image; achieved (a) '
+          f'{results["tflop_per_s"]:.3f} TFLOP/s, (f) {results["stock_tflop_per_s"]:.3f} TFLOP/s')
+    if peak:
+        print(f'MFU (a): {results["mfu"]:.3f} of {peak:.0f} TFLOP/s ({results["device_name"]})')
     print(f'peak host memory (process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB')
-
+    if args.json:
+        with open(args.json, 'w') as file:
+            json.dump(results, file, indent=1)
 
 if __name__ == '__main__':
     main()

@@ -1,8 +1,11 @@
 # MFM with ResNet-50: the C5 map (2048 x 7 x 7) goes through a stride-32 linear decoder.
+# ChannelsLastResNet is mmpretrain's ResNet (same state dict) run in NHWC; channels_last=False
+# gives the stock NCHW one.
 model = dict(
     type='MFM',
     backbone=dict(
-        type='ResNet',
+        type='ChannelsLastResNet',
+        channels_last=True,
         depth=50,
         out_indices=(3, ),
         norm_cfg=dict(type='SyncBN'),

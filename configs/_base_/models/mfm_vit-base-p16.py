@@ -1,9 +1,12 @@
 # MFM with a BEiT-style ViT-B/16: absolute position embedding, no relative position bias,
 # no layer scale, q/v biases; the patch tokens form a 14 x 14 feature map for the decoder.
+# FusedBEiTViT is mmpretrain's BEiTViT (same state dict) with fused attention
+# (F.scaled_dot_product_attention); fused_attn=False gives the stock explicit attention.
 model = dict(
     type='MFM',
     backbone=dict(
-        type='BEiTViT',
+        type='FusedBEiTViT',
+        fused_attn=True,
         arch='base',
         img_size=224,
         patch_size=16,

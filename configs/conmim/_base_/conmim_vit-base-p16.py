@@ -2,13 +2,15 @@
 # position embedding, layer scale 0.1, drop path 0. The projector (Linear-BN-ReLU x 2,
 # Linear-BN without affine; 4096 hidden, 256 out, no biases) runs on every token, with
 # per-GPU BatchNorm1d as in the official code. The teacher is an EMA copy of backbone + projector,
-# momentum 0.996 -> 1.0 (cosine over the run's iterations).
+# momentum 0.996 -> 1.0 (cosine over the run's iterations). FusedBEiTPretrainViT is mmpretrain's
+# BEiTPretrainViT (same state dict) with fused attention; fused_attn=False gives the stock one.
 model = dict(
     type='ConMIM',
     momentum=0.996,
     end_momentum=1.0,
     backbone=dict(
-        type='BEiTPretrainViT',
+        type='FusedBEiTPretrainViT',
+        fused_attn=True,
         arch='base',
         img_size=224,
         patch_size=16,

@@ -1,5 +1,6 @@
 """FAMTViT: encodes the chosen patches like MAEViT, reports last-block CLS attention."""
 import torch
+import torch.nn.functional as F
 from mmpretrain.models import MAEViT
 
 from mfm_mm.models.backbones import FAMTViT
@@ -47,3 +48,11 @@ def test_cls_attention_is_the_last_block_softmax_min_max_per_head():
     expected = ((attn - low) / (high - low)).mean(1).reshape(3, 4, 4)
     assert torch.allclose(maps, expected, atol=1e-5)
     assert maps.min() >= 0 and maps.max() <= 1
+
+
+def test_blocks_already_use_fused_attention():
+    # mmpretrain's MultiheadAttention calls F.scaled_dot_product_attention (torch >= 2), so
+    # FAMT's encoder is fused as it is; only cls_attention writes the CLS row out.
+    vit = tiny_vit()
+    assert all(layer.attn.scaled_dot_product_attention is F.scaled_dot_product_attention
+               for layer in vit.layers)
