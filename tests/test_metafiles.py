@@ -16,7 +16,11 @@ SOURCE = re.compile(r'\((paper|measured)\)$')
 
 
 def test_index_is_valid_and_names_are_unique():
-    assert INDEX.check(silent=True) == []
+    # README paths are repository-relative (OpenMMLab's convention, what mim shows), while
+    # modelindex's check resolves them from the metafile's folder: checked here instead
+    assert [e for e in INDEX.check(silent=True) if 'Path to README file' not in e] == []
+    for collection in INDEX.collections:
+        assert osp.isfile(osp.join(REPO, collection.readme)), collection.readme
     names = [model.name for model in INDEX.models]
     assert len(names) == len(set(names)) == 43
     assert {c.name for c in INDEX.collections} == {
