@@ -66,6 +66,8 @@ def add_mim_extension() -> None:
     mim_dir.mkdir(exist_ok=True)
     for name in MIM_FILES:
         source, target = HERE / name, mim_dir / name
+        if not source.exists():  # building a wheel from the sdist: .mim is already filled
+            continue
         if target.is_symlink() or target.is_file():
             target.unlink()
         elif target.is_dir():

@@ -36,9 +36,14 @@ def site(tmp_path_factory) -> str:
         else:
             os.makedirs(osp.dirname(target), exist_ok=True)
             shutil.copyfile(source, target)
-    run_tool([PYTHON, '-m', 'pip', 'install', '-q', '--no-deps', '--no-build-isolation',
-              '--no-index', '--target', str(root / 'site'), str(root / 'src')])
+    pip_install(str(root / 'src'), str(root / 'site'))
     return str(root / 'site')
+
+
+def pip_install(source: str, target: str) -> None:
+    """``pip install`` without dependencies, index or build isolation into ``target``."""
+    run_tool([PYTHON, '-m', 'pip', 'install', '-q', '--no-deps', '--no-build-isolation',
+              '--no-index', '--target', target, source])
 
 
 def mim(site: str, *args, check: bool = True) -> subprocess.CompletedProcess:
@@ -60,6 +65,15 @@ def test_the_wheel_carries_the_mim_extension(site):
     with open(osp.join(REPO, 'configs', 'mfm_vit-b_800e.py')) as a, open(
             osp.join(mim_dir, 'configs', 'mfm_vit-b_800e.py')) as b:
         assert a.read() == b.read()
+
+
+def test_a_wheel_built_from_the_sdist_keeps_the_extension(site, tmp_path):
+    source = osp.join(osp.dirname(site), 'src')
+    run_tool([PYTHON, 'setup.py', '-q', 'sdist', '-d', str(tmp_path)], cwd=source)
+    sdist = osp.join(str(tmp_path), 'mfm_mm-0.1.0.tar.gz')
+    pip_install(sdist, str(tmp_path / 'site'))
+    for name in ('model-index.yml', 'configs/mfm/metafile.yml', 'tools/train.py'):
+        assert osp.isfile(osp.join(str(tmp_path), 'site', 'mfm_mm', '.mim', name)), name
 
 
 def test_mim_search_lists_the_paper_numbers(site):
