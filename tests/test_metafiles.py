@@ -1,4 +1,6 @@
 """The model index: every metafile config exists and builds, every config is indexed."""
+import copy
+import functools
 import glob
 import os.path as osp
 import re
@@ -6,13 +8,19 @@ import re
 import pytest
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
-from modelindex.load_model_index import load
+from modelindex.load_model_index import load as load_index
 
 from conftest import REPO
 
-INDEX = load(osp.join(REPO, 'model-index.yml'))
+INDEX = load_index(osp.join(REPO, 'model-index.yml'))
 INDEXED = sorted({model.config for model in INDEX.models})
 SOURCE = re.compile(r'\((paper|measured)\)$')
+
+
+@functools.lru_cache(maxsize=None)
+def load(config: str) -> Config:
+    """The config at a repository-relative path, parsed once per session."""
+    return Config.fromfile(osp.join(REPO, config))
 
 
 def test_index_is_valid_and_names_are_unique():
@@ -40,8 +48,8 @@ def test_every_config_under_configs_is_indexed():
 def test_indexed_config_exists_and_builds(config):
     path = osp.join(REPO, config)
     assert osp.isfile(path), f'{config} is named in a metafile but does not exist'
-    cfg = Config.fromfile(path)
-    model = dict(cfg.model)
+    cfg = load(config)
+    model = copy.deepcopy(cfg.model)
     model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         built = MODELS.build(model)
@@ -74,7 +82,7 @@ def test_paper_numbers():
 
 def test_epochs_and_batch_match_the_configs():
     for model in INDEX.models:
-        cfg = Config.fromfile(osp.join(REPO, model.config))
+        cfg = load(model.config)
         train_cfg, loader = cfg.get('train_cfg') or {}, cfg.get('train_dataloader') or {}
         if train_cfg.get('max_epochs'):
             assert model.metadata.epochs == train_cfg.max_epochs, model.name
