@@ -4,6 +4,7 @@ from typing import Dict, Sequence
 
 import numpy as np
 import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..models.utils import frequency_filter
@@ -141,20 +142,10 @@ def save_radial_power_plot(panels: Dict[str, np.ndarray], out_file: str,
     return out_file
 
 
-def save_mfm_figure(panels: Dict[str, np.ndarray], out_file: str,
-                    titles: Sequence[str] = COLUMNS) -> str:
-    """Draws one row per image and one column per panel and saves a PNG.
-
-    Args:
-        panels: Output of :func:`mfm_panels`.
-        out_file: Path of the PNG.
-        titles: Column order.
-
-    Returns:
-        ``out_file``.
-    """
+def _mfm_figure(panels: Dict[str, np.ndarray], titles: Sequence[str]) -> Figure:
+    """One row per image, one column per panel (a bare ``Figure``: no pyplot backend)."""
     rows = len(panels[titles[0]])
-    fig = Figure(figsize=(2.4 * len(titles), 2.4 * rows))
+    fig = Figure(figsize=(2.4 * len(titles), 2.4 * rows), dpi=100)
     axes = fig.subplots(rows, len(titles), squeeze=False)
     for row in range(rows):
         kind = mask_kind(panels[COLUMNS[2]][row])
@@ -169,5 +160,35 @@ def save_mfm_figure(panels: Dict[str, np.ndarray], out_file: str,
             if title == COLUMNS[2]:
                 ax.set_xlabel(kind, fontsize=8)
     fig.tight_layout()
-    fig.savefig(out_file, dpi=100)
+    return fig
+
+
+def save_mfm_figure(panels: Dict[str, np.ndarray], out_file: str,
+                    titles: Sequence[str] = COLUMNS) -> str:
+    """Draws one row per image and one column per panel and saves a PNG.
+
+    Args:
+        panels: Output of :func:`mfm_panels`.
+        out_file: Path of the PNG.
+        titles: Column order.
+
+    Returns:
+        ``out_file``.
+    """
+    _mfm_figure(panels, titles).savefig(out_file)
     return out_file
+
+
+def mfm_figure_rgb(panels: Dict[str, np.ndarray], titles: Sequence[str] = COLUMNS) -> np.ndarray:
+    """Renders the figure of :func:`save_mfm_figure` to pixels, for a visualizer backend.
+
+    Args:
+        panels: Output of :func:`mfm_panels`.
+        titles: Column order.
+
+    Returns:
+        The picture, ``uint8`` RGB of shape ``(H, W, 3)`` (the PNG's pixels).
+    """
+    canvas = FigureCanvasAgg(_mfm_figure(panels, titles))
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

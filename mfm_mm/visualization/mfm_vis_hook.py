@@ -1,4 +1,4 @@
-"""Hook that saves MFM reconstruction pictures during pre-training."""
+"""Hook that draws MFM reconstruction pictures during pre-training."""
 import os
 import os.path as osp
 from typing import Optional
@@ -6,16 +6,20 @@ from typing import Optional
 from mmengine.dist import master_only
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
+from PIL import Image
 
-from .mfm_figure import mfm_panels, save_mfm_figure
+from .mfm_figure import mfm_figure_rgb, mfm_panels
 
 
 @HOOKS.register_module()
 class MFMVisualizationHook(Hook):
-    """Every ``interval`` epochs and at the end, saves a PNG of the first images of an epoch.
+    """Every ``interval`` epochs and at the end, draws the first images of an epoch.
 
     The picture (one row per image: image, log spectrum, kept frequencies, corrupted input,
-    reconstruction) goes to ``{work_dir}/mfm_vis/epoch_{N}.png``.
+    reconstruction) goes to ``runner.visualizer.add_image('mfm_vis', picture, step=epoch)``,
+    so every configured backend receives it (``LocalVisBackend``:
+    ``vis_data/vis_image/mfm_vis_{N}.png``, ``TensorboardVisBackend``: the images tab, W&B,
+    MLflow...), and to ``{work_dir}/mfm_vis/epoch_{N}.png``.
 
     Args:
         interval: Epochs between pictures. Defaults to 10.
@@ -43,9 +47,12 @@ class MFMVisualizationHook(Hook):
 
     @master_only
     def _draw(self, runner) -> None:
+        epoch = runner.epoch + 1
+        picture = mfm_figure_rgb(mfm_panels(runner.model, self._batch))  # (H, W, 3) uint8
+        runner.visualizer.add_image('mfm_vis', picture, step=epoch)
         out_dir = osp.join(runner.work_dir, 'mfm_vis')
         os.makedirs(out_dir, exist_ok=True)
-        out_file = osp.join(out_dir, f'epoch_{runner.epoch + 1}.png')
-        save_mfm_figure(mfm_panels(runner.model, self._batch), out_file)
-        self.last_file = out_file
-        runner.logger.info(f'MFM reconstructions saved to {out_file}')
+        self.last_file = osp.join(out_dir, f'epoch_{epoch}.png')
+        Image.fromarray(picture).save(self.last_file)
+        runner.logger.info(f'MFM reconstructions saved to {self.last_file} and sent to the '
+                           'visualizer backends')
