@@ -132,7 +132,7 @@ def from_official(weights: Weights, source: str) -> Release:
             for pattern, replacement in _VIT_RENAMES:
                 mapped = re.sub(pattern, replacement, mapped)
         if not names.fullmatch(mapped):
-            raise KeyError(f'tensor {key} of a {name} file has no mmpretrain name')
+            raise KeyError(f'tensor {key} ({name} format) has no mmpretrain name')
         release.backbone[mapped] = value
     shared = 'rel_pos_bias.relative_position_bias_table'
     if shared in release.backbone:
