@@ -10,7 +10,7 @@ import torch
 from conftest import REPO
 from mfm_mm.utils import from_official, load_config, load_release, to_classifier
 from mfm_mm.utils.checkpoint import UnknownFormat, convert_checkpoint
-from official_releases import (EMBED, FFN, LAYERS, NUM_CLASSES, mae_pretrain, mfm_vit_pretrain,
+from helpers.official_releases import (EMBED, FFN, LAYERS, NUM_CLASSES, mae_pretrain, mfm_vit_pretrain,
                                official_resnet50, official_vit, official_vit_featmap,
                                official_vit_logits, resnet50_weights, save_release, vit_weights)
 
