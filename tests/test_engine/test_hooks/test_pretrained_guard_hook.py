@@ -66,7 +66,8 @@ def test_the_converted_file_passes_and_intended_gaps_are_allowed(official):
                                                              out_type='featmap')))
     # fine-tuning: mean pooling with a new norm (ln2), the pre-training's ln1 unused
     finetune = Classifier(converted, final_norm=False, out_type='avg_featmap')
-    with pytest.raises(RuntimeError, match=r'leaves 2 of 32 parameters .*unset: backbone\.ln2\.weight, backbone\.ln2\.bias\.'):
+    with pytest.raises(RuntimeError, match=r'leaves 2 of 32 parameters .*unset: '
+                                           r'backbone\.ln2\.weight, backbone\.ln2\.bias\.'):
         PretrainedGuardHook().before_run(fake_runner(finetune))
     PretrainedGuardHook(allowed_missing=['backbone.ln2.*']).before_run(fake_runner(finetune))
 
