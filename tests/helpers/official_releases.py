@@ -31,7 +31,7 @@ def relative_position_index(side: int) -> torch.Tensor:
     return index
 
 
-def vit_weights(img_size: int, style: str, head: bool) -> Weights:
+def vit_weights(img_size: int, style: str, head: bool, layers: int = LAYERS) -> Weights:
     """An official ViT state dict: ``style`` 'mfm' (q/v biases), 'conmim' (+ layer scale and
     relative position bias per block, no pos_embed) or 'mae' (full qkv bias)."""
     side = img_size // PATCH
@@ -40,7 +40,7 @@ def vit_weights(img_size: int, style: str, head: bool) -> Weights:
                'patch_embed.proj.bias': _rand(EMBED)}
     if style != 'conmim':
         weights['pos_embed'] = _rand(1, 1 + side * side, EMBED)
-    for i in range(LAYERS):
+    for i in range(layers):
         block = f'blocks.{i}.'
         for norm in ('norm1', 'norm2'):
             weights[f'{block}{norm}.weight'] = 1 + _rand(EMBED)
@@ -71,9 +71,10 @@ def vit_weights(img_size: int, style: str, head: bool) -> Weights:
     return weights
 
 
-def mfm_vit_pretrain(img_size: int) -> Weights:
+def mfm_vit_pretrain(img_size: int, layers: int = LAYERS) -> Weights:
     """MFM pre-training: the encoder under ``encoder.`` and the conv + PixelShuffle decoder."""
-    weights = {f'encoder.{key}': value for key, value in vit_weights(img_size, 'mfm', False).items()}
+    weights = {f'encoder.{key}': value
+               for key, value in vit_weights(img_size, 'mfm', False, layers).items()}
     weights.update({'decoder.0.weight': _rand(PATCH**2 * 3, EMBED, 1, 1),
                     'decoder.0.bias': _rand(PATCH**2 * 3)})
     return weights
@@ -128,7 +129,7 @@ def official_vit(w: Weights, images: torch.Tensor) -> torch.Tensor:
     if 'pos_embed' in w:
         x = x + w['pos_embed']
     batch, tokens, _ = x.shape
-    for i in range(LAYERS):
+    for i in range(len({key.split('.')[1] for key in w if key.startswith('blocks.')})):
         b = f'blocks.{i}.'
         bias = w.get(f'{b}attn.qkv.bias')
         if bias is None:
