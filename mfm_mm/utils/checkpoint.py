@@ -54,12 +54,12 @@ def load_backbone_weights(path: str, prefix: str = 'backbone.') -> Weights:
             :func:`mfm_mm.fileio.load_checkpoint_file`) or holds no ``prefix`` keys.
     """
     checkpoint = _load_dict(path)
-    state_dict = _tensors(checkpoint.get('state_dict', checkpoint))
-    weights = {key[len(prefix):]: value for key, value in state_dict.items()
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    weights = {key[len(prefix):]: value for key, value in _tensors(state_dict).items()
                if key.startswith(prefix)}
     if not weights:
         raise ValueError(f'{path} has no backbone weights: no key starts with "{prefix}" '
-                         f'(top-level names: {_top_level(checkpoint.get("state_dict", checkpoint))})')
+                         f'(top-level names: {_top_level(state_dict)})')
     return weights
 
 
@@ -189,8 +189,10 @@ def convert_checkpoint(src: str, dst: str, target: str, img_size: int = 512,
 
 def describe_conversion(release: Release, converted: Weights, dst: str) -> str:
     """The two lines a converter prints: what it detected and what it wrote."""
-    dropped = f' ({", ".join(release.dropped[:4])}{", ..." if len(release.dropped) > 4 else ""})'
+    dropped = str(len(release.dropped))
+    if release.dropped:
+        more = ', ...' if len(release.dropped) > 4 else ''
+        dropped += f' ({", ".join(release.dropped[:4])}{more})'
     return (f'detected: {release.format}\n'
-            f'mapped {len(release.backbone) + len(release.head)} tensors, dropped '
-            f'{len(release.dropped)}{dropped if release.dropped else ""}; '
+            f'mapped {len(release.backbone) + len(release.head)} tensors, dropped {dropped}; '
             f'wrote {len(converted)} tensors to {dst}')

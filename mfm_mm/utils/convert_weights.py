@@ -270,6 +270,6 @@ def release_to_mmseg(release: Release, img_size: int = 512,
         raise ValueError('a ConMIM ViT: its UperNet config (configs/conmim/benchmarks/) uses '
                          "mmpretrain's BEiTViT, convert with mfm2mmpretrain.py instead")
     if 'ln1.weight' not in release.backbone:
-        raise ValueError('a fine-tuned ViT has no final norm (the pre-training norm that the '
-                         'UperNet recipe keeps): convert the pre-trained release instead')
+        raise ValueError('a fine-tuned ViT, without the final norm that the UperNet recipe '
+                         'keeps from pre-training: convert the pre-trained release instead')
     return to_mmseg(release.backbone, img_size=img_size, num_heads=num_heads)

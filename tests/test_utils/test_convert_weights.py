@@ -10,9 +10,10 @@ import torch
 from conftest import REPO
 from mfm_mm.utils import from_official, load_config, load_release, to_classifier
 from mfm_mm.utils.checkpoint import UnknownFormat, convert_checkpoint
-from helpers.official_releases import (EMBED, FFN, LAYERS, NUM_CLASSES, mae_pretrain, mfm_vit_pretrain,
-                               official_resnet50, official_vit, official_vit_featmap,
-                               official_vit_logits, resnet50_weights, save_release, vit_weights)
+from helpers.official_releases import (EMBED, FFN, LAYERS, NUM_CLASSES, mae_pretrain,
+                                       mfm_vit_pretrain, official_resnet50, official_vit,
+                                       official_vit_featmap, official_vit_logits,
+                                       resnet50_weights, save_release, vit_weights)
 
 CONFIGS = osp.join(REPO, 'configs')
 CLS = osp.join(CONFIGS, 'benchmarks', 'classification')
@@ -20,8 +21,10 @@ FINETUNE = osp.join(CLS, 'vit-base-p16_8xb256-coslr-100e_in1k.py')
 LINEAR = osp.join(CLS, 'vit-base-p16_8xb2048-linear-coslr-90e_in1k.py')
 R50_LINEAR = osp.join(CLS, 'resnet50_8xb128-linear-coslr-90e_in1k.py')
 R50_FINETUNE = osp.join(CLS, 'resnet50_8xb256-rsb-a3-100e_in1k.py')
-CONMIM = osp.join(CONFIGS, 'conmim', 'benchmarks', 'vit-base-p16_conmim-pre_8xb128-coslr-100e_in1k.py')
-FAMT_LINEAR = osp.join(CONFIGS, 'famt', 'vit-base-p16_famt-mae-pre_8xb2048-linear-coslr-90e_in1k.py')
+CONMIM = osp.join(CONFIGS, 'conmim', 'benchmarks',
+                  'vit-base-p16_conmim-pre_8xb128-coslr-100e_in1k.py')
+FAMT_LINEAR = osp.join(CONFIGS, 'famt',
+                       'vit-base-p16_famt-mae-pre_8xb2048-linear-coslr-90e_in1k.py')
 MAE_FINETUNE = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'configs', 'mae', 'benchmarks',
                         'vit-base-p16_8xb128-coslr-100e_in1k.py')  # mmpretrain's MAE recipe
 SEG = osp.join(CONFIGS, 'benchmarks', 'segmentation')
@@ -133,7 +136,8 @@ def test_mae_pretrain_to_the_famt_linear_probe(tmp_path):
     assert release.format.startswith('MAE ViT pre-train (official')
     assert sorted(release.dropped) == sorted(key for key in official
                                              if key.startswith(('decoder', 'mask_token')))
-    assert torch.equal(release.backbone['layers.0.attn.qkv.bias'], official['blocks.0.attn.qkv.bias'])
+    assert torch.equal(release.backbone['layers.0.attn.qkv.bias'],
+                       official['blocks.0.attn.qkv.bias'])
     backbone = build(FAMT_LINEAR, {'model.backbone.arch': ARCH, 'model.backbone.img_size': IMG,
                                    'model.backbone.frozen_stages': LAYERS}, part='backbone')
     load_strictly(backbone, release.backbone)
@@ -150,7 +154,8 @@ def test_resnet50_releases(tmp_path):
     pretrain_file = {f'encoder.{key}': value for key, value in pretrain.items()}
     pretrain_file.update({'decoder.0.weight': torch.zeros(3072, 2048, 1, 1),
                           'decoder.0.bias': torch.zeros(3072)})
-    release = load_release(save_release(str(tmp_path / 'mfm_r50.pth'), 'model', pretrain_file, True))
+    release = load_release(save_release(str(tmp_path / 'mfm_r50.pth'), 'model', pretrain_file,
+                                        True))
     assert release.format.startswith('MFM ResNet-50 pre-train (official')
     assert len(release.backbone) == 318 and release.backbone.keys() == pretrain.keys()
     assert release.dropped == ['decoder.0.weight', 'decoder.0.bias']
@@ -214,7 +219,7 @@ def test_mmseg_conversions_load_strictly_with_the_official_features(tmp_path):
 
 @pytest.mark.parametrize('style,message', [
     ('conmim', 'a ConMIM ViT: its UperNet config'),
-    ('mfm', 'a fine-tuned ViT has no final norm'),
+    ('mfm', 'a fine-tuned ViT, without the final norm'),
 ])
 def test_mmseg_refuses_what_its_configs_cannot_use(tmp_path, style, message):
     src = save_release(str(tmp_path / 'ft.pth'), 'model', vit_weights(IMG, style, True), False)

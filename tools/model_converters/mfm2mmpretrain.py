@@ -16,7 +16,7 @@ from mfm_mm.utils.checkpoint import convert_checkpoint, describe_conversion
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('src', help='checkpoint (e.g. work_dirs/.../epoch_300.pth or an official release)')
+    parser.add_argument('src', help='checkpoint: work_dirs/.../epoch_300.pth or an official release')
     parser.add_argument('dst', help='output file')
     args = parser.parse_args()
     try:

@@ -122,17 +122,17 @@ class PretrainedGuardHook(Hook):
                           if str(key).startswith(prefix)}
         full = [f'{name}.{param}' if name else param
                 for param in unset_parameters(module, state_dict)]
-        unset = [param for param in full
-                 if not any(fnmatch.fnmatchcase(param, pattern) for pattern in self.allowed_missing)]
+        unset = [param for param in full if not any(
+            fnmatch.fnmatchcase(param, pattern) for pattern in self.allowed_missing)]
         if not unset:
             return
         total = sum(1 for _ in module.named_parameters())
         where = f'model.{name}' if name else 'the model'
-        converter = (f'tools/model_converters/mfm2mmseg.py {path} OUT --img-size CROP'
-                     if scope == 'mmseg' else f'tools/model_converters/mfm2mmpretrain.py {path} OUT')
+        converter = (f'mfm2mmseg.py {path} OUT --img-size CROP' if scope == 'mmseg' else
+                     f'mfm2mmpretrain.py {path} OUT')
         raise RuntimeError(
             f'{path} leaves {len(unset)} of {total} parameters of {where} '
             f'({type(module).__name__}) unset: {", ".join(unset[:_SHOWN])}'
             f'{", ..." if len(unset) > _SHOWN else ""}. If it is an official MFM / ConMIM / MAE '
-            f'release, convert it first: python {converter} and point the config at OUT; '
+            f'release, convert it first: python tools/model_converters/{converter} and point the config at OUT; '
             'weights of another architecture do not fit this config')

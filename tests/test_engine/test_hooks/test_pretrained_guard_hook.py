@@ -28,9 +28,11 @@ class Classifier(torch.nn.Module):
 
 
 def fake_runner(model, load_from=None, resume=False, training=True, scope='mmpretrain'):
-    return types.SimpleNamespace(
-        model=model, _load_from=load_from, _resume=resume, cfg=dict(default_scope=scope),
-        _train_loop=EpochBasedTrainLoop.__new__(EpochBasedTrainLoop) if training else dict(type='EpochBasedTrainLoop'))
+    """What the hook reads of a runner; a built train loop only when training."""
+    loop = (EpochBasedTrainLoop.__new__(EpochBasedTrainLoop) if training else
+            dict(type='EpochBasedTrainLoop'))
+    return types.SimpleNamespace(model=model, _load_from=load_from, _resume=resume,
+                                 cfg=dict(default_scope=scope), _train_loop=loop)
 
 
 @pytest.fixture(scope='module')
