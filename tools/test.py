@@ -8,9 +8,10 @@ conversion step.
 import argparse
 
 import torch
+from mmengine.model import is_model_wrapper
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
-from mfm_mm.utils import build_runner, load_config, load_release, to_classifier
+from mfm_mm.utils import Release, build_runner, load_config, load_release, to_classifier
 from mfm_mm.utils.checkpoint import UnknownFormat
 from mfm_mm.utils.cli import add_launch_args, parse_launch_args
 
@@ -25,11 +26,20 @@ def parse_args() -> argparse.Namespace:
     return parse_launch_args(add_launch_args(parser))
 
 
-def load_release_weights(model: torch.nn.Module, release, path: str, scope: str) -> int:
+def load_release_weights(model: torch.nn.Module, release: Release, path: str, scope: str) -> int:
     """Loads an official fine-tuned release into the classifier strictly.
+
+    Args:
+        model: The runner's model (possibly wrapped).
+        release: What :func:`mfm_mm.utils.load_release` read from ``path``.
+        path: The checkpoint, for messages.
+        scope: The config's default scope.
 
     Returns:
         The number of tensors loaded.
+
+    Raises:
+        SystemExit: Not a classification config, no head, or any missing / unexpected key.
     """
     if scope != 'mmpretrain':
         raise SystemExit(f'{path} is an official {release.format}: official releases are '
@@ -38,7 +48,7 @@ def load_release_weights(model: torch.nn.Module, release, path: str, scope: str)
         raise SystemExit(f'{path} is an official {release.format} without a classifier head: '
                          'fine-tune it first (README, "Start from the official weights")')
     weights = to_classifier(release)
-    model = getattr(model, 'module', model)
+    model = model.module if is_model_wrapper(model) else model
     result = model.load_state_dict(weights, strict=False)
     problems = [f'missing {key}' for key in result.missing_keys] + [
         f'unexpected {key}' for key in result.unexpected_keys]
