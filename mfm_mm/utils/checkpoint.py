@@ -84,9 +84,9 @@ def load_release(path: str) -> Release:
     if any(key.startswith('backbone.') for key in own):
         backbone = {key[len('backbone.'):]: value for key, value in own.items()
                     if key.startswith('backbone.')}
-        head = {key[len('head.'):]: value for key, value in own.items() if key.startswith('head.')}
+        # the rest (pre-training heads, necks, a teacher) has no place in a downstream model
         return Release(format="mfm_mm checkpoint (backbone.* under 'state_dict')",
-                       family=family_of(backbone), backbone=backbone, head=head)
+                       family=family_of(backbone), backbone=backbone)
     container = next((name for name in _CONTAINERS if _tensors(checkpoint.get(name))), None)
     weights = _tensors(checkpoint[container]) if container else _tensors(checkpoint)
     source = f"'{container}'" if container else 'the top level'
