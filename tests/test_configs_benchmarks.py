@@ -111,3 +111,19 @@ def test_vit_b_upernet_has_14_layer_decay_scales():
     assert sorted(backbone_scales) == [round(0.65**k, 8) for k in range(13, -1, -1)]
     assert scales['backbone.pos_embed'] == round(0.65**13, 8)
     assert scales['decode_head.conv_seg.weight'] == 1.0
+
+
+DOWNSTREAM = CONFIGS + [
+    osp.join(REPO, 'configs', 'conmim', 'benchmarks', name) for name in (
+        'vit-base-p16_conmim-pre_8xb128-coslr-100e_in1k.py',
+        'vit-base-p16_conmim-pre_upernet_8xb2-amp-160k_ade20k-512x512.py')] + [
+    osp.join(REPO, 'configs', 'famt', 'vit-base-p16_famt-mae-pre_8xb2048-linear-coslr-90e_in1k.py')]
+
+
+@pytest.mark.parametrize('path', DOWNSTREAM, ids=lambda path: osp.basename(path))
+def test_every_downstream_config_guards_its_pretrained_weights(path):
+    hooks = Config.fromfile(path).get('custom_hooks', [])
+    guard, = [hook for hook in hooks if hook['type'] == 'PretrainedGuardHook']
+    # only the mean-pooling fine-tuning recipes have an intended gap: their new norm
+    mean_pooling = 'coslr-100e' in path or 'coslr-200e' in path
+    assert guard.get('allowed_missing', []) == (['backbone.ln2.*'] if mean_pooling else [])

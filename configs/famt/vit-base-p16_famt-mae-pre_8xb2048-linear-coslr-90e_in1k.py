@@ -13,3 +13,6 @@ model = dict(
             type='Pretrained',
             checkpoint='work_dirs/famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k/epoch_400.pth',
             prefix='backbone.')))
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture)
+custom_hooks = [dict(type='PretrainedGuardHook')]

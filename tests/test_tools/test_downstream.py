@@ -3,12 +3,16 @@ converted and fine-tuned (digits, ImageNet layout) and segmented (coins, ADE20K 
 through the runners, and validation reports accuracy / mIoU."""
 import glob
 import json
+import os
 import os.path as osp
+import re
 import socket
+import subprocess
 
 import pytest
 
 from conftest import PYTHON, REPO, run_tool
+from helpers.official_releases import EMBED, FFN, mfm_vit_pretrain, save_release, vit_weights
 from mfm_mm.demo import (COIN_CLASSES, DIGIT_CLASSES, as_cli, classification_options,
                          segmentation_options, write_coins_ade20k_folder,
                          write_digits_imagenet_folder)
@@ -18,6 +22,8 @@ from tiny_mfm import pretrained_tiny_mfm
 BENCHMARKS = osp.join(REPO, 'configs', 'benchmarks')
 FINETUNE = osp.join(BENCHMARKS, 'classification', 'vit-base-p16_8xb256-coslr-100e_in1k.py')
 UPERNET = osp.join(BENCHMARKS, 'segmentation', 'vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py')
+RELEASE_ARCH = dict(embed_dims=EMBED, num_layers=4, num_heads=EMBED // 64,
+                    feedforward_channels=FFN)  # 4 blocks: UperNet takes 4 of them
 
 
 @pytest.fixture(scope='module')
@@ -91,3 +97,81 @@ def test_segmentation_chain_reports_miou(mfm_checkpoint, tmp_path):
     assert 5 in losses and all(0 < loss < 5 for loss in losses.values())
     miou, = [row['mIoU'] for row in rows if 'mIoU' in row]
     assert 0 <= miou <= 100
+
+
+def train(config: str, work_dir: str, options: dict) -> subprocess.CompletedProcess:
+    """tools/train.py on one CPU process (the return code is the caller's to check)."""
+    return subprocess.run([PYTHON, 'tools/train.py', config, '--work-dir', work_dir,
+                           '--cfg-options', *as_cli(options)], cwd=REPO, capture_output=True,
+                          text=True, env=dict(os.environ, OMP_NUM_THREADS='1'), timeout=600)
+
+
+def assert_guard_stops(proc: subprocess.CompletedProcess, release: str, counts: str,
+                       backbone: str, converter: str) -> None:
+    assert proc.returncode != 0
+    assert (f'{release} leaves {counts} parameters of model.backbone ({backbone}) unset: '
+            'backbone.cls_token, backbone.pos_embed') in proc.stderr, proc.stderr[-2000:]
+    assert f'python tools/model_converters/{converter}.py {release} OUT' in proc.stderr
+
+
+def trained_iterations(work_dir: str) -> list:
+    return [row['iter'] for row in scalars(work_dir) if 'loss' in row]
+
+
+@pytest.mark.slow
+def test_upernet_stops_on_an_unconverted_release_and_trains_on_the_converted_one(tmp_path):
+    root = str(tmp_path / 'coins')
+    write_coins_ade20k_folder(root, size=96, num_train=4, num_val=1)
+    release = save_release(str(tmp_path / 'mfm_vit.pth'), 'model', mfm_vit_pretrain(32, 4), True)
+    options = dict(segmentation_options(root, COIN_CLASSES, RELEASE_ARCH, release, crop=64,
+                                        image_size=96, iters=2, batch_size=2),
+                   **{'default_hooks.logger.interval': 1})
+    # mmseg's MAE would load this file with strict=False and report nothing
+    # 4 blocks of 15 + class token, position and patch embedding, final norm
+    assert_guard_stops(train(UPERNET, str(tmp_path / 'raw'), options), release, '66 of 66', 'MAE',
+                       'mfm2mmseg')
+    converted = str(tmp_path / 'mmseg_backbone.pth')
+    out = run_tool([PYTHON, 'tools/model_converters/mfm2mmseg.py', release, converted,
+                    '--img-size', '64']).stdout
+    assert out.startswith('detected: MFM ViT pre-train (official')
+    options['model.backbone.init_cfg.checkpoint'] = converted
+    proc = train(UPERNET, str(tmp_path / 'converted'), options)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert trained_iterations(str(tmp_path / 'converted')) == [1, 2]
+
+
+@pytest.mark.slow
+def test_finetune_stops_on_an_unconverted_release_and_trains_on_the_converted_one(tmp_path):
+    root = str(tmp_path / 'digits')
+    write_digits_imagenet_folder(root, size=64, train_per_class=1, val_per_class=1)
+    release = save_release(str(tmp_path / 'mfm_vit.pth'), 'model', mfm_vit_pretrain(32, 4), True)
+    options = dict(classification_options(root, DIGIT_CLASSES, RELEASE_ARCH, release, img_size=64,
+                                          epochs=2, batch_size=10),
+                   **{'default_hooks.logger.interval': 1})
+    # the new mean-pool norm (ln2.weight, ln2.bias) is the config's intended gap
+    assert_guard_stops(train(FINETUNE, str(tmp_path / 'raw'), options), release, '56 of 58',
+                       'BEiTViT', 'mfm2mmpretrain')
+    converted = str(tmp_path / 'mmpretrain_backbone.pth')
+    run_tool([PYTHON, 'tools/model_converters/mfm2mmpretrain.py', release, converted])
+    options['model.backbone.init_cfg.checkpoint'] = converted
+    proc = train(FINETUNE, str(tmp_path / 'converted'), options)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert trained_iterations(str(tmp_path / 'converted')) == [1, 2]  # 10 images, batch 10
+
+
+@pytest.mark.slow
+def test_an_official_fine_tuned_release_is_tested_directly(tmp_path):
+    root = str(tmp_path / 'digits')
+    write_digits_imagenet_folder(root, size=64, train_per_class=1, val_per_class=2)
+    release = save_release(str(tmp_path / 'mfm_vit_ft.pth'), 'model',
+                           vit_weights(64, 'mfm', head=True, layers=4), True)
+    options = classification_options(root, DIGIT_CLASSES, RELEASE_ARCH, None, img_size=64)
+    work_dir = str(tmp_path / 'test')
+    proc = run_tool([PYTHON, 'tools/test.py', FINETUNE, release, '--work-dir', work_dir,
+                     '--cfg-options', *as_cli(options)], env={'OMP_NUM_THREADS': '1'})
+    log = proc.stdout + proc.stderr
+    assert (f"{release}: detected MFM ViT fine-tuned (official, weights under 'model' of a full "
+            'save (args, config, epoch, model, optimizer)); loaded 60 tensors (backbone and '
+            'head) strictly') in log
+    top1 = float(re.search(r'accuracy/top1: ([\d.]+)', log).group(1))
+    assert round(top1 * 20 / 100, 3) % 1 == 0  # k of the 20 validation images

@@ -1,6 +1,8 @@
 """tools/model_converters/mfm2*.py: a freshly pre-trained MFM checkpoint into the classifier
 and the mmseg backbone, without missing or unexpected keys and with identical features."""
+import os
 import os.path as osp
+import pickle
 import subprocess
 
 import pytest
@@ -9,6 +11,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from conftest import PYTHON, REPO, run_tool
+from helpers.official_releases import mfm_vit_pretrain, save_release
 from mfm_mm.demo import COIN_CLASSES, DIGIT_CLASSES, classification_options, segmentation_options
 from mfm_mm.utils import load_backbone_weights, load_config, vit_arch
 from tiny_mfm import pretrained_tiny_mfm
@@ -146,3 +149,50 @@ def test_bad_sources_get_a_clear_error(tmp_path):
         assert f'{tool}: {not_a_checkpoint} is not a PyTorch checkpoint' in proc.stderr
         assert 'Traceback' not in proc.stderr
     assert not (tmp_path / 'out.pth').exists()
+
+
+def run_converter(tool: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, f'tools/model_converters/{tool}.py', *args], cwd=REPO,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.slow
+def test_official_releases_print_the_format_and_counts(tmp_path):
+    src = save_release(str(tmp_path / 'mfm_vit_b.pth'), 'model', mfm_vit_pretrain(32), full=True)
+    # mmseg: q/v biases merge (32 - 2 x 2), layer scale and relative position bias added (+ 8)
+    for tool, written in (('mfm2mmpretrain', 32), ('mfm2mmseg', 38)):
+        dst = str(tmp_path / f'{tool}.pth')
+        out = run_tool([PYTHON, f'tools/model_converters/{tool}.py', src, dst, '--img-size', '32']
+                       if tool == 'mfm2mmseg' else
+                       [PYTHON, f'tools/model_converters/{tool}.py', src, dst]).stdout
+        assert out.splitlines() == [
+            "detected: MFM ViT pre-train (official, weights under 'model' of a full save "
+            "(args, config, epoch, model, optimizer))",
+            f'mapped 32 tensors, dropped 2 (decoder.0.weight, decoder.0.bias); wrote {written} '
+            f'tensors to {dst}']
+        assert len(torch.load(dst, weights_only=True)['state_dict']) == written
+
+
+class Payload:
+    def __reduce__(self):
+        return os.system, ('touch PWNED',)
+
+
+@pytest.mark.slow
+def test_non_checkpoints_and_bad_outputs_get_one_line(tmp_path):
+    old_pickle = tmp_path / 'old.pth'
+    with open(old_pickle, 'wb') as f:
+        pickle.dump({'model': Payload()}, f)
+    src = save_release(str(tmp_path / 'ok.pth'), 'model', mfm_vit_pretrain(32), full=False)
+    cases = [((str(old_pickle), str(tmp_path / 'a.pth')),
+              f'refused to load {old_pickle}: it would run posix.system while unpickling'),
+             ((src, str(tmp_path)), f'output {tmp_path} is a directory: give a file name'),
+             ((src, str(tmp_path / 'ok.pth' / 'x.pth')), f'{tmp_path / "ok.pth"} is a file')]
+    for tool, tool_cases in (('mfm2mmpretrain', cases), ('mfm2mmseg', cases[1:2])):
+        for args, message in tool_cases:
+            proc = run_converter(tool, *args)
+            assert proc.returncode != 0 and 'Traceback' not in proc.stderr
+            error, = [line for line in proc.stderr.splitlines() if line.startswith(f'{tool}: ')]
+            assert message in error and 'weights_only' not in proc.stderr
+    assert not (tmp_path / 'PWNED').exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['ok.pth', 'old.pth']

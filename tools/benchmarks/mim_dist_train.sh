@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: tools/benchmarks/mim_dist_train.sh CONFIG PRETRAIN GPUS [train.py args...]
-# Chains an MFM pre-training checkpoint into a downstream config of configs/benchmarks/
-# (fine-tuning, linear probing or segmentation): converts PRETRAIN for the config's library
+# Chains a pre-training checkpoint (this project's or an official MFM / MAE release) into a
+# downstream config of configs/benchmarks/ (fine-tuning, linear probing or segmentation):
+# converts PRETRAIN for the config's library
 # into {work_dir}/pretrain/<PRETRAIN name>.pth, then runs tools/dist_train.sh with
 # model.backbone.init_cfg.checkpoint pointing at it. WORK_DIR (default
 # work_dirs/<config name>), PYTHON, NNODES, NODE_RANK, MASTER_ADDR and PORT as in

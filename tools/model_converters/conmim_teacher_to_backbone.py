@@ -11,7 +11,7 @@ Usage: python tools/model_converters/conmim_teacher_to_backbone.py SRC DST
 """
 import argparse
 
-from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain
+from mfm_mm.utils import check_output_path, load_backbone_weights, save_weights, to_mmpretrain
 
 TEACHER_BACKBONE = 'teacher.module.backbone.'
 
@@ -22,12 +22,13 @@ def main() -> None:
     parser.add_argument('dst', help='output file')
     args = parser.parse_args()
     try:
+        check_output_path(args.dst)
         weights = load_backbone_weights(args.src, prefix=TEACHER_BACKBONE)
+        save_weights(to_mmpretrain(weights), args.dst,
+                     meta=dict(source=args.src, converter='conmim_teacher_to_backbone'))
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'conmim_teacher_to_backbone: {err} (expected a ConMIM checkpoint '
                          'with teacher weights)')
-    save_weights(to_mmpretrain(weights), args.dst,
-                 meta=dict(source=args.src, converter='conmim_teacher_to_backbone'))
     print(f'{len(weights)} teacher backbone tensors from {args.src} written to {args.dst}')
 
 

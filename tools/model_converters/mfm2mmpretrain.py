@@ -1,28 +1,29 @@
-"""Extracts the backbone of an MFM pre-training checkpoint for mmpretrain classifiers.
+"""Converts an MFM / ConMIM / MAE checkpoint for mmpretrain classifiers.
 
-The output holds only ``backbone.*`` tensors (no optimizer or training state), so it loads
-with ``torch.load(weights_only=True)`` anywhere and the fine-tuning / linear-probing configs
-read it with ``init_cfg=dict(type='Pretrained', checkpoint=OUT, prefix='backbone.')``.
+SRC is this project's pre-training checkpoint or an official release (MFM ViT / ResNet-50
+pre-train or fine-tune, timm's ResNet-50 fine-tune, ConMIM fine-tune, MAE pre-train or
+fine-tune); the format is detected and printed. The output holds only ``backbone.*`` tensors
+(and ``head.fc.*`` for fine-tuned releases), no optimizer or training state, so it loads with
+``torch.load(weights_only=True)`` anywhere; the fine-tuning / linear-probing configs read it
+with ``init_cfg=dict(type='Pretrained', checkpoint=DST, prefix='backbone.')``.
 
 Usage: python tools/model_converters/mfm2mmpretrain.py SRC DST
 """
 import argparse
 
-from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain
+from mfm_mm.utils.checkpoint import convert_checkpoint, describe_conversion
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('src', help='MFM pre-training checkpoint (e.g. work_dirs/.../epoch_300.pth)')
+    parser.add_argument('src', help='checkpoint: work_dirs/.../epoch_300.pth or an official release')
     parser.add_argument('dst', help='output file')
     args = parser.parse_args()
     try:
-        weights = load_backbone_weights(args.src)
+        release, converted = convert_checkpoint(args.src, args.dst, 'mmpretrain')
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'mfm2mmpretrain: {err}')
-    save_weights(to_mmpretrain(weights), args.dst,
-                 meta=dict(source=args.src, converter='mfm2mmpretrain'))
-    print(f'{len(weights)} backbone tensors from {args.src} written to {args.dst}')
+    print(describe_conversion(release, converted, args.dst))
 
 
 if __name__ == '__main__':

@@ -13,3 +13,6 @@ model = dict(
         dict(type='ClsBatchNormNeck', input_features=2048),
     ])
 randomness = dict(seed=0, diff_rank_seed=True)
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture)
+custom_hooks = [dict(type='PretrainedGuardHook')]

@@ -9,3 +9,6 @@ model = dict(
     backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
 optim_wrapper = dict(type='AmpOptimWrapper', loss_scale='dynamic')
 randomness = dict(seed=0, diff_rank_seed=True)
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture)
+custom_hooks = [dict(type='PretrainedGuardHook')]

@@ -29,3 +29,6 @@ model = dict(
     ],
     head=dict(in_channels=embed_dims))
 randomness = dict(seed=0, diff_rank_seed=True)
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture)
+custom_hooks = [dict(type='PretrainedGuardHook')]

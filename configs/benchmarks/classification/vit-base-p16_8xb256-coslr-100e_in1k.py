@@ -89,3 +89,6 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2, save_best='auto'))
 randomness = dict(seed=0, diff_rank_seed=True)
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture); the mean-pool norm ln2 is new
+custom_hooks = [dict(type='PretrainedGuardHook', allowed_missing=['backbone.ln2.*'])]

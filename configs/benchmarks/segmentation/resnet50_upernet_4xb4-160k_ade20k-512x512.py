@@ -10,3 +10,6 @@ model = dict(
     pretrained=None,
     backbone=dict(type='ResNet', init_cfg=dict(type='Pretrained', checkpoint=pretrained)))
 randomness = dict(seed=0)
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture)
+custom_hooks = [dict(type='PretrainedGuardHook')]

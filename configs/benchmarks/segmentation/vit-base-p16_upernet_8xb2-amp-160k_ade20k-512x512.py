@@ -58,3 +58,6 @@ train_dataloader = dict(batch_size=2, num_workers=4)
 val_dataloader = dict(batch_size=1, num_workers=4)
 test_dataloader = val_dataloader
 randomness = dict(seed=0)
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture)
+custom_hooks = [dict(type='PretrainedGuardHook')]

@@ -18,3 +18,6 @@ model = dict(
             type='Pretrained',
             checkpoint='work_dirs/conmim_vit-b_800e/teacher_backbone.pth',
             prefix='backbone.')))
+# stop before training when the pre-trained file leaves backbone parameters unset (an
+# unconverted official release, another architecture); the mean-pool norm ln2 is new
+custom_hooks = [dict(type='PretrainedGuardHook', allowed_missing=['backbone.ln2.*'])]

@@ -1,0 +1,39 @@
+"""mfm_mm.utils.checkpoint: output paths checked before any work, no partial file left."""
+import os
+
+import pytest
+import torch
+
+from mfm_mm.utils import check_output_path, save_weights
+
+
+def test_output_paths_that_cannot_be_written_are_refused(tmp_path):
+    with pytest.raises(ValueError, match=f'output {tmp_path} is a directory'):
+        check_output_path(str(tmp_path))
+    (tmp_path / 'file').write_text('x')
+    with pytest.raises(ValueError, match=f'{tmp_path / "file"} is a file, not a folder'):
+        check_output_path(str(tmp_path / 'file' / 'out.pth'))
+    check_output_path(str(tmp_path / 'new' / 'folder' / 'out.pth'))  # created on save
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason='root writes anywhere')
+def test_read_only_folder_is_refused(tmp_path):
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(ValueError, match='is not writable'):
+            check_output_path(str(tmp_path / 'out.pth'))
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    def full_disk(obj, path):
+        with open(path, 'wb') as f:
+            f.write(b'half a checkpoint')
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(torch, 'save', full_disk)
+    target = tmp_path / 'out.pth'
+    with pytest.raises(ValueError, match=f'could not write {target}: .*No space left'):
+        save_weights({'w': torch.zeros(1)}, str(target))
+    assert list(tmp_path.iterdir()) == []
