@@ -3,6 +3,7 @@ import glob
 import json
 import os
 import os.path as osp
+import re
 import signal
 import subprocess
 
@@ -10,6 +11,7 @@ import pytest
 import torch
 
 from conftest import PYTHON, REPO, run_tool
+from mfm_mm.fileio import load_checkpoint_file
 from mfm_mm.utils import is_complete_checkpoint
 from test_tools.test_train import DEMO, free_port, small_run_options
 
@@ -127,3 +129,47 @@ def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp
     w2 = torch.load(osp.join(double, 'epoch_2.pth'))['state_dict']
     for name in w1:
         torch.testing.assert_close(w1[name], w2[name], atol=1e-5, rtol=0)
+
+
+def signal_when(args: list, trigger: str, signum: int) -> tuple:
+    """Starts a training run and sends ``signum`` to its process group (as slurm does to a
+    job step) when ``trigger`` appears in its log; returns the exit code and the log."""
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=dict(os.environ, PYTHONUNBUFFERED='1'),
+                            start_new_session=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if trigger in line:
+            os.killpg(proc.pid, signum)
+            break
+    seen += proc.stdout.readlines()
+    proc.wait()
+    return proc.returncode, ''.join(seen)
+
+
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGUSR1], ids=['SIGTERM', 'SIGUSR1'])
+def test_signalled_run_saves_stops_and_resumes_mid_epoch(reference, tmp_path, signum):
+    options, expected = reference
+    options = options + ['custom_hooks.4.interval=4']  # a latest.pth every 4 iterations too
+    work_dir = str(tmp_path)
+    code, log = signal_when(train_args(work_dir, options), 'Epoch(train) [2][3/6]', signum)
+    assert code == 128 + signum, log[-3000:]
+    stops = re.findall(rf'{signum.name}: stopped after iteration (\d+), saved (\S+); '
+                       'continue with --resume', log)
+    assert len(stops) == 1, log[-3000:]
+    stopped, path = int(stops[0][0]), stops[0][1]
+    assert 9 <= stopped < 12 and path == osp.join(work_dir, 'latest.pth')
+    assert 'Traceback' not in log
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        assert f.read() == path
+    assert load_checkpoint_file(path)['meta']['iter'] == stopped
+    assert sorted(osp.basename(p) for p in glob.glob(osp.join(work_dir, '*.pth'))) == [
+        'epoch_1.pth', 'latest.pth']
+    assert not glob.glob(osp.join(work_dir, '*.partial'))
+
+    out = run_tool(train_args(work_dir, options, '--resume'))
+    assert f'resumed epoch: 1, iter: {stopped}' in out.stdout
+    assert f'drawing the {stopped - 6} batches of epoch 2 trained before the stop' in out.stdout
+    resumed = last_run_losses(work_dir)
+    assert resumed == {it: expected[it] for it in range(stopped + 1, 25)}  # bit for bit
