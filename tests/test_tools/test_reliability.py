@@ -5,6 +5,7 @@ import os
 import os.path as osp
 import re
 import signal
+import socket
 import subprocess
 
 import pytest
@@ -173,3 +174,61 @@ def test_signalled_run_saves_stops_and_resumes_mid_epoch(reference, tmp_path, si
     assert f'drawing the {stopped - 6} batches of epoch 2 trained before the stop' in out.stdout
     resumed = last_run_losses(work_dir)
     assert resumed == {it: expected[it] for it in range(stopped + 1, 25)}  # bit for bit
+
+
+def test_second_run_in_a_work_dir_stops_and_a_stale_lock_is_taken_over(tiny_imagenet, tmp_path):
+    options = small_run_options(tiny_imagenet, epochs=50)  # killed long before its end
+    work_dir = str(tmp_path)
+    first = subprocess.Popen(train_args(work_dir, options), cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True,
+                             env=dict(os.environ, PYTHONUNBUFFERED='1'), start_new_session=True)
+    for line in first.stdout:
+        if 'Epoch(train)' in line:  # training, so past the lock
+            break
+    second = subprocess.run(train_args(work_dir, options), cwd=REPO, capture_output=True,
+                            text=True)
+    alive = first.poll() is None
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    assert alive and second.returncode == 1
+    assert (f'RuntimeError: {work_dir} is in use by another run (PID {first.pid} on '
+            f'{socket.gethostname()}); wait for it to end, stop it, or pass another '
+            '--work-dir') in second.stderr
+    assert 'Epoch(train)' not in second.stdout
+
+    options[options.index('train_cfg.max_epochs=50')] = 'train_cfg.max_epochs=1'
+    out = run_tool(train_args(work_dir, options, '--resume'))
+    assert (f'work_dir lock: took over the stale lock of PID {first.pid} on '
+            f'{socket.gethostname()} (that process is gone)') in out.stdout
+    assert sorted(last_run_losses(work_dir)) == list(range(1, 7))
+
+
+@pytest.fixture(scope='module')
+def one_epoch(tiny_imagenet, tmp_path_factory):
+    """A finished 1-epoch run (6 iterations of batch 8) to resume with changed settings."""
+    options = small_run_options(tiny_imagenet, epochs=1)
+    work_dir = str(tmp_path_factory.mktemp('one_epoch'))
+    run_tool(train_args(work_dir, options))
+    return work_dir, options
+
+
+@pytest.mark.parametrize('change, message', [
+    (['train_dataloader.batch_size=16', 'train_cfg.max_epochs=2'],
+     'it was trained with 6 iterations per epoch (48 images, batch 8 x 1 processes), this run '
+     'has 3 iterations per epoch (48 images, batch 16 x 1 processes). The restored schedule '
+     'counts the old iterations'),
+    (['model.backbone.arch.embed_dims=96', 'model.neck.in_channels=96',
+      'train_cfg.max_epochs=2'],
+     "its model differs from the config's: 79 shape mismatches (first: "
+     'backbone.cls_token (1, 1, 192) in the checkpoint, (1, 1, 96) in the model, '),
+], ids=['batch size', 'model width'])
+def test_resume_into_a_changed_run_stops_before_training(one_epoch, tmp_path, change, message):
+    work_dir, options = one_epoch
+    proc = subprocess.run(train_args(work_dir, options + change, '--resume'), cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    assert f'ValueError: cannot resume {checkpoint}: {message}' in proc.stderr
+    assert f'--cfg-options load_from={checkpoint} (without --resume' in proc.stderr
+    assert 'size mismatch' not in proc.stdout + proc.stderr
+    assert 'Epoch(train)' not in proc.stdout
