@@ -232,3 +232,55 @@ def test_resume_into_a_changed_run_stops_before_training(one_epoch, tmp_path, ch
     assert f'--cfg-options load_from={checkpoint} (without --resume' in proc.stderr
     assert 'size mismatch' not in proc.stdout + proc.stderr
     assert 'Epoch(train)' not in proc.stdout
+
+
+def test_a_bad_annotation_line_stops_the_build_naming_file_and_line(tiny_imagenet, tmp_path):
+    os.symlink(osp.join(tiny_imagenet, 'train'), tmp_path / 'train')
+    (tmp_path / 'meta').mkdir()
+    with open(osp.join(tiny_imagenet, 'meta', 'train.txt')) as f:
+        lines = f.read().splitlines()
+    lines[6] = lines[6].rsplit(' ', 1)[0]  # no label
+    (tmp_path / 'meta' / 'train.txt').write_text('\n'.join(lines) + '\n')
+    options = small_run_options(str(tmp_path), epochs=1)
+    proc = subprocess.run(train_args(str(tmp_path / 'run'), options), cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert (f'ValueError: {tmp_path}/meta/train.txt: 1 malformed line(s), expected "<image '
+            f"path> <integer label>\": line 7: '{lines[6]}'") in proc.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 48 MiB tmpfs (one demo checkpoint, 36 MB, fits) and the command prefix to run on it;
+    without the right to mount, a folder whose second checkpoint write fails with ENOSPC."""
+    folder = tmp_path / 'disk'
+    folder.mkdir()
+    mount = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', str(folder)],
+                           capture_output=True)
+    if mount.returncode == 0:
+        yield str(folder), [PYTHON], {}
+        subprocess.run(['umount', str(folder)], check=True)
+    else:
+        yield str(folder), [PYTHON, osp.join(REPO, 'tests', 'helpers', 'full_disk.py')], dict(
+            FULL_DISK_MATCH='epoch_2.pth')
+
+
+def test_full_disk_names_path_and_space_and_keeps_the_last_checkpoint(tiny_imagenet,
+                                                                      small_disk):
+    work_dir, python, env = small_disk
+    options = small_run_options(tiny_imagenet, epochs=2) + [
+        'default_hooks.checkpoint.interval=1', 'default_hooks.checkpoint.max_keep_ckpts=1']
+    proc = subprocess.run([*python, *train_args(work_dir, options)[1:]], cwd=REPO,
+                          capture_output=True, text=True, env=dict(os.environ, **env))
+    assert proc.returncode == 1
+    target = osp.join(work_dir, 'epoch_2.pth')
+    message = re.search(r'OSError: \[Errno 28\] could not write (\S+) \(No space left on '
+                        r'device\); (\d+) MiB free in (\S+); the previous file', proc.stderr)
+    assert message, proc.stderr[-3000:]
+    assert message.group(1) == target and message.group(3) == work_dir
+    assert int(message.group(2)) < 48
+    assert not glob.glob(osp.join(work_dir, '*.partial'))
+    assert not osp.exists(target)
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        assert f.read() == osp.join(work_dir, 'epoch_1.pth')
+    assert is_complete_checkpoint(osp.join(work_dir, 'epoch_1.pth'))
