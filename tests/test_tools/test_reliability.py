@@ -91,7 +91,7 @@ def test_nan_loss_stops_before_the_weights_and_skip_goes_on(tiny_imagenet, tmp_p
     skip = str(tmp_path / 'skip')
     out = run_tool(train_args(skip, options + ['custom_hooks.2.action=skip']))
     assert 'step skipped (6 so far)' in out.stdout
-    state = torch.load(osp.join(skip, 'epoch_1.pth'))['state_dict']
+    state = load_checkpoint_file(osp.join(skip, 'epoch_1.pth'))['state_dict']
     assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
 
 
@@ -127,8 +127,8 @@ def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp
     two = [(a + b) / 2 for a, b in zip(losses(double, 0), losses(double, 1))]
     assert len(one) == len(two) == 6
     assert max(abs(a - b) for a, b in zip(one, two)) < 1e-5
-    w1 = torch.load(osp.join(single, 'epoch_2.pth'))['state_dict']
-    w2 = torch.load(osp.join(double, 'epoch_2.pth'))['state_dict']
+    w1 = load_checkpoint_file(osp.join(single, 'epoch_2.pth'))['state_dict']
+    w2 = load_checkpoint_file(osp.join(double, 'epoch_2.pth'))['state_dict']
     for name in w1:
         torch.testing.assert_close(w1[name], w2[name], atol=1e-5, rtol=0)
 

@@ -60,7 +60,8 @@ class ResumeCheckHook(Hook):
       counts iterations of the old setting, so warm-up and cosine would end at the wrong
       epoch. Only the split of an unchanged total batch over processes may change (logged).
 
-    Checkpoints without the record (older runs) are checked on ``iter`` against ``epoch``.
+    Checkpoints without the record (older runs) resume when ``iter`` is ``epoch`` times this
+    run's iterations per epoch (an epoch checkpoint of the same schedule), else it is an error.
     """
 
     priority = 'VERY_HIGH'
@@ -84,10 +85,9 @@ class ResumeCheckHook(Hook):
         meta, now = checkpoint['meta'], data_layout(runner)
         saved = meta.get('data_layout')
         if saved is None:
-            epoch, ipe = meta['epoch'], now['iters_per_epoch']
-            if epoch * ipe <= meta['iter'] <= (epoch + 1) * ipe:
+            if meta['iter'] == meta['epoch'] * now['iters_per_epoch']:
                 return
-            saved_text = f'iteration {meta["iter"]} at epoch {epoch}'
+            saved_text = f'iteration {meta["iter"]} at the end of epoch {meta["epoch"]}'
         elif (saved['iters_per_epoch'] == now['iters_per_epoch']
               and saved['batch_size'] * saved['world_size']
               == now['batch_size'] * now['world_size']):
