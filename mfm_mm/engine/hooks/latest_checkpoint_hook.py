@@ -91,12 +91,18 @@ class LatestCheckpointHook(Hook):
         self._previous = {}
 
     def before_train(self, runner) -> None:
-        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches."""
+        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches;
+        restores the random states of a ``latest.pth`` written after an epoch's last batch."""
         loop = runner.train_loop
-        if runner.iter % len(loop.dataloader) and not isinstance(loop, MidEpochResumeTrainLoop):
+        per_epoch = len(loop.dataloader)
+        inside = runner.iter != runner.epoch * per_epoch  # latest.pth: epoch unfinished
+        if inside and not isinstance(loop, MidEpochResumeTrainLoop):
             raise RuntimeError(f'resumed at iteration {runner.iter}, inside epoch '
                                f'{runner.epoch + 1}: {type(loop).__name__} would train its first '
                                "batches again; set train_cfg.type='MidEpochResumeTrainLoop'")
+        if self._rng is not None and runner.iter == (runner.epoch + 1) * per_epoch:
+            _set_rng_state(self._rng)  # before the next epoch's hooks, as in the first run
+            self._rng = None
 
     def before_train_epoch(self, runner) -> None:
         """Makes the epoch's dataloader workers ignore the signals (torch's workers die of

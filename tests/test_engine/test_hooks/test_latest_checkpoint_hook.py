@@ -55,28 +55,31 @@ def toy_runner(work_dir, recorder, interval=None, resume=False, loop='MidEpochRe
         randomness=dict(seed=0))
 
 
-@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGUSR1], ids=['TERM', 'USR1'])
-def test_signal_mid_epoch_saves_and_the_resumed_run_matches(tmp_path, signum):
+@pytest.mark.parametrize('signum, at', [(signal.SIGTERM, 6), (signal.SIGUSR1, 6),
+                                        (signal.SIGTERM, 4)],
+                         ids=['TERM mid-epoch', 'USR1 mid-epoch', 'TERM at the epoch end'])
+def test_signal_mid_epoch_saves_and_the_resumed_run_matches(tmp_path, signum, at):
     reference = Recorder()
     toy_runner(tmp_path / 'reference', reference).train()
     assert sorted(reference.losses) == list(range(1, 13))  # 4 iterations x 3 epochs
 
-    stopped = Recorder(at=6, signum=signum)
+    stopped = Recorder(at=at, signum=signum)
     with pytest.raises(SystemExit) as exit_:
         toy_runner(tmp_path / 'run', stopped).train()
     assert exit_.value.code == 128 + signum
-    assert stopped.losses == {it: reference.losses[it] for it in range(1, 7)}
+    assert stopped.losses == {it: reference.losses[it] for it in range(1, at + 1)}
     assert signal.getsignal(signum) is signal.SIG_DFL  # a second signal would kill at once
     signal.signal(signum, signal.SIG_DFL)
     latest = str(tmp_path / 'run' / 'latest.pth')
     assert (tmp_path / 'run' / 'last_checkpoint').read_text() == latest
     checkpoint = load_checkpoint_file(latest)
-    assert (checkpoint['meta']['epoch'], checkpoint['meta']['iter']) == (1, 6)
+    assert (checkpoint['meta']['epoch'], checkpoint['meta']['iter']) == ((at - 1) // 4, at)
     assert set(checkpoint['rng_state']) == {'python', 'numpy', 'torch', 'cuda'}
 
     resumed = Recorder()
     toy_runner(tmp_path / 'run', resumed, resume=True).train()
-    assert resumed.losses == {it: reference.losses[it] for it in range(7, 13)}  # bit for bit
+    assert resumed.losses == {it: reference.losses[it] for it in range(at + 1, 13)}  # exact
+    assert load_checkpoint_file(str(tmp_path / 'run' / 'epoch_1.pth'))['meta']['iter'] == 4
 
 
 def test_interval_keeps_one_latest_checkpoint_with_the_rng_state(tmp_path):
