@@ -81,8 +81,8 @@ def test_older_checkpoints_are_checked_on_iter_and_epoch():
     checkpoint = saved_checkpoint()
     del checkpoint['meta']['data_layout']
     ResumeCheckHook().after_load_checkpoint(fake_runner(), checkpoint)
-    with pytest.raises(ValueError, match='it was trained with iteration 6 at the end of epoch 1, this run '
-                       r'has 3 iterations per epoch \(48 images, batch 16'):
+    with pytest.raises(ValueError, match='it was trained with iteration 6 at the end of epoch '
+                       r'1, this run has 3 iterations per epoch \(48 images, batch 16'):
         ResumeCheckHook().after_load_checkpoint(fake_runner(batch_size=16), checkpoint)
 
 
