@@ -1,7 +1,9 @@
 """A ``latest.pth`` checkpoint every N iterations and when the job is told to stop."""
+import os
 import os.path as osp
 import random
 import signal
+import threading
 from functools import partial
 from typing import Callable, Optional, Sequence
 
@@ -26,11 +28,18 @@ def _rng_state() -> dict:
 
 def _ignore_in_worker(signals: Sequence[int], init_fn: Optional[Callable],
                       worker_id: int) -> None:
-    """``worker_init_fn``: the worker ignores ``signals``, then runs ``init_fn``."""
-    for signum in signals:
-        signal.signal(signum, signal.SIG_IGN)
+    """``worker_init_fn``: the worker ignores ``signals`` unless its main process sends them
+    (as multiprocessing does to stop workers at exit), then runs ``init_fn``."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    threading.Thread(target=_exit_on_signal_from_parent, args=(signals,), daemon=True).start()
     if init_fn is not None:
         init_fn(worker_id)
+
+
+def _exit_on_signal_from_parent(signals: Sequence[int]) -> None:
+    while True:
+        if signal.sigwaitinfo(signals).si_pid == os.getppid():
+            os._exit(0)
 
 
 def _set_rng_state(state: dict) -> None:
@@ -105,9 +114,9 @@ class LatestCheckpointHook(Hook):
             self._rng = None
 
     def before_train_epoch(self, runner) -> None:
-        """Makes the epoch's dataloader workers ignore the signals (torch's workers die of
-        SIGTERM, and slurm signals every process of the job step); the main process stops
-        them after the iteration."""
+        """Makes the epoch's dataloader workers ignore the signals when others than the main
+        process send them (torch's workers die of SIGTERM, and slurm signals every process of
+        the job step); the main process stops them after the iteration."""
         loader = runner.train_loop.dataloader
         init_fn = loader.worker_init_fn
         if loader.num_workers > 0 and getattr(init_fn, 'func', None) is not _ignore_in_worker:
