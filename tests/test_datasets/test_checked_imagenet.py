@@ -1,5 +1,6 @@
 """CheckedImageNet: a bad annotation file is reported at build time with file and line."""
 import pytest
+from mmengine.registry import DefaultScope
 from mmpretrain.registry import DATASETS
 
 import mfm_mm  # noqa: F401  registers CheckedImageNet
@@ -16,7 +17,9 @@ def data_root(tmp_path, lines, images=('a/1.JPEG', 'a/2.JPEG', 'b/3.JPEG')):
 
 
 def build(root, **kwargs):
-    return DATASETS.build(dict(type='CheckedImageNet', data_root=root, split='train', **kwargs))
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return DATASETS.build(dict(type='CheckedImageNet', data_root=root, split='train',
+                                   **kwargs))
 
 
 def test_a_good_file_loads_as_imagenet(tmp_path):

@@ -8,10 +8,18 @@ import torch
 import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.model import BaseModel
-from mmengine.runner import Runner
+from mmengine.runner import CheckpointLoader, Runner
 
 from mfm_mm.engine.hooks import LatestCheckpointHook, SafeCheckpointHook
 from mfm_mm.fileio import load_checkpoint_file
+
+
+@pytest.fixture(autouse=True)
+def mmengine_loader_back():
+    """A run stopped by SystemExit skips after_run: give mmengine its own loader back."""
+    original = CheckpointLoader._schemes['']
+    yield
+    CheckpointLoader.register_scheme(prefixes='', loader=original, force=True)
 
 
 class NoisyModel(BaseModel):
