@@ -1,3 +1,4 @@
 from .hooks import FAMTRefreshHook
+from .runner import MidEpochResumeTrainLoop
 
-__all__ = ['FAMTRefreshHook']
+__all__ = ['FAMTRefreshHook', 'MidEpochResumeTrainLoop']

@@ -1,7 +1,6 @@
 """Choosing a checkpoint to resume from that is complete."""
 import glob
 import os.path as osp
-import re
 import zipfile
 from typing import List, Optional, Tuple
 
@@ -24,13 +23,11 @@ def is_complete_checkpoint(path: str) -> bool:
         return False
 
 
-def _step(path: str) -> int:
-    match = re.search(r'(?:epoch|iter)_(\d+)\.pth$', path)
-    return int(match.group(1)) if match else -1
-
-
 def find_resumable_checkpoint(work_dir: str) -> Tuple[Optional[str], List[str]]:
     """The checkpoint named by ``work_dir/last_checkpoint``, else the newest complete one.
+
+    Candidates are ``epoch_*.pth``, ``iter_*.pth`` and ``latest.pth``
+    (:class:`~mfm_mm.engine.hooks.LatestCheckpointHook`), newest written first.
 
     Args:
         work_dir: The run's work directory.
@@ -46,9 +43,9 @@ def find_resumable_checkpoint(work_dir: str) -> Tuple[Optional[str], List[str]]:
             named = f.read().strip()
         if named:
             candidates.append(named)
-    found = glob.glob(osp.join(work_dir, 'epoch_*.pth')) + glob.glob(
-        osp.join(work_dir, 'iter_*.pth'))
-    candidates += sorted(found, key=_step, reverse=True)
+    found = [path for pattern in ('epoch_*.pth', 'iter_*.pth', 'latest.pth')
+             for path in glob.glob(osp.join(work_dir, pattern))]
+    candidates += sorted(found, key=osp.getmtime, reverse=True)
     skipped = []
     for path in dict.fromkeys(candidates):
         if is_complete_checkpoint(path):

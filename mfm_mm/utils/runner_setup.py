@@ -60,12 +60,36 @@ def switch_on_guarantees(cfg: Config) -> None:
         checkpoint['backend_args'] = dict(backend='atomic_local')
 
 
+def switch_on_run_guards(cfg: Config) -> None:
+    """Adds the project's guards of a training run to a config that lacks them, in place.
+
+    ``WorkDirLockHook`` (one live run per work_dir), ``ResumeCheckHook`` (``--resume`` only
+    with the same model and schedule) and ``LatestCheckpointHook`` (a checkpoint and a clean
+    stop on SIGTERM / SIGUSR1) join ``custom_hooks``, and an ``EpochBasedTrainLoop`` becomes a
+    :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`, which resumes such a checkpoint
+    where it stopped. The project's pre-training runtime base already has the hooks.
+
+    Args:
+        cfg: The full config.
+    """
+    hooks = cfg.setdefault('custom_hooks', [])
+    for name in ('WorkDirLockHook', 'ResumeCheckHook', 'LatestCheckpointHook'):
+        if not any(hook.get('type') == name for hook in hooks):
+            hooks.append(dict(type=name))
+    loop = cfg.get('train_cfg')
+    if loop is not None and loop.get('type', 'EpochBasedTrainLoop' if loop.get('by_epoch')
+                                     else None) == 'EpochBasedTrainLoop':
+        loop.pop('by_epoch', None)
+        loop['type'] = 'MidEpochResumeTrainLoop'
+
+
 def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     """Builds the runner the way the project's tools do.
 
     Checks the config (:func:`check_config`), switches GPU-only settings when there is no
     CUDA (:func:`adapt_to_cpu`) and the project's checkpoint guarantees on
-    (:func:`switch_on_guarantees`).
+    (:func:`switch_on_guarantees`), and for training its run guards
+    (:func:`switch_on_run_guards`).
 
     Args:
         cfg: The full config (changed in place).
@@ -77,6 +101,8 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     check_config(cfg, phase)
     notes = adapt_to_cpu(cfg, distributed=cfg.get('launcher', 'none') != 'none')
     switch_on_guarantees(cfg)
+    if phase == 'train':
+        switch_on_run_guards(cfg)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     for note in notes:
         runner.logger.info(note)

@@ -3,7 +3,10 @@ import glob
 import json
 import os
 import os.path as osp
+import re
+import shutil
 import signal
+import socket
 import subprocess
 
 import pytest
@@ -130,3 +133,157 @@ def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp
     w2 = load_checkpoint_file(osp.join(double, 'epoch_2.pth'))['state_dict']
     for name in w1:
         torch.testing.assert_close(w1[name], w2[name], atol=1e-5, rtol=0)
+
+
+def signal_when(args: list, trigger: str, signum: int) -> tuple:
+    """Starts a training run and sends ``signum`` to its process group (as slurm does to a
+    job step) when ``trigger`` appears in its log; returns the exit code and the log."""
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=dict(os.environ, PYTHONUNBUFFERED='1'),
+                            start_new_session=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if trigger in line:
+            os.killpg(proc.pid, signum)
+            break
+    seen += proc.stdout.readlines()
+    proc.wait()
+    return proc.returncode, ''.join(seen)
+
+
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGUSR1], ids=['SIGTERM', 'SIGUSR1'])
+def test_signalled_run_saves_stops_and_resumes_mid_epoch(reference, tmp_path, signum):
+    options, expected = reference
+    options = options + ['custom_hooks.4.interval=4']  # a latest.pth every 4 iterations too
+    work_dir = str(tmp_path)
+    code, log = signal_when(train_args(work_dir, options), 'Epoch(train) [2][3/6]', signum)
+    assert code == 128 + signum, log[-3000:]
+    stops = re.findall(rf'{signum.name}: stopped after iteration (\d+), saved (\S+); '
+                       'continue with --resume', log)
+    assert len(stops) == 1, log[-3000:]
+    stopped, path = int(stops[0][0]), stops[0][1]
+    assert 9 <= stopped < 12 and path == osp.join(work_dir, 'latest.pth')
+    assert 'Traceback' not in log
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        assert f.read() == path
+    assert load_checkpoint_file(path)['meta']['iter'] == stopped
+    assert sorted(osp.basename(p) for p in glob.glob(osp.join(work_dir, '*.pth'))) == [
+        'epoch_1.pth', 'latest.pth']
+    assert not glob.glob(osp.join(work_dir, '*.partial'))
+
+    out = run_tool(train_args(work_dir, options, '--resume'))
+    assert f'resumed epoch: 1, iter: {stopped}' in out.stdout
+    assert f'drawing the {stopped - 6} batches of epoch 2 trained before the stop' in out.stdout
+    resumed = last_run_losses(work_dir)
+    assert resumed == {it: expected[it] for it in range(stopped + 1, 25)}  # bit for bit
+
+
+def test_second_run_in_a_work_dir_stops_and_a_stale_lock_is_taken_over(tiny_imagenet, tmp_path):
+    options = small_run_options(tiny_imagenet, epochs=50)  # killed long before its end
+    work_dir = str(tmp_path)
+    first = subprocess.Popen(train_args(work_dir, options), cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True,
+                             env=dict(os.environ, PYTHONUNBUFFERED='1'), start_new_session=True)
+    for line in first.stdout:
+        if 'Epoch(train)' in line:  # training, so past the lock
+            break
+    second = subprocess.run(train_args(work_dir, options), cwd=REPO, capture_output=True,
+                            text=True)
+    alive = first.poll() is None
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    assert alive and second.returncode == 1
+    assert (f'RuntimeError: {work_dir} is in use by another run (PID {first.pid} on '
+            f'{socket.gethostname()}); wait for it to end, stop it, or pass another '
+            '--work-dir') in second.stderr
+    assert 'Epoch(train)' not in second.stdout
+
+    options[options.index('train_cfg.max_epochs=50')] = 'train_cfg.max_epochs=1'
+    out = run_tool(train_args(work_dir, options, '--resume'))
+    assert (f'work_dir lock: took over the stale lock of PID {first.pid} on '
+            f'{socket.gethostname()} (that process is gone)') in out.stdout
+    assert sorted(last_run_losses(work_dir)) == list(range(1, 7))
+
+
+@pytest.fixture(scope='module')
+def one_epoch(tiny_imagenet, tmp_path_factory):
+    """A finished 1-epoch run (6 iterations of batch 8) to resume with changed settings."""
+    options = small_run_options(tiny_imagenet, epochs=1)
+    work_dir = str(tmp_path_factory.mktemp('one_epoch'))
+    run_tool(train_args(work_dir, options))
+    return work_dir, options
+
+
+@pytest.mark.parametrize('change, message', [
+    (['train_dataloader.batch_size=16', 'train_cfg.max_epochs=2'],
+     'it was trained with 6 iterations per epoch (48 images, batch 8 x 1 processes), this run '
+     'has 3 iterations per epoch (48 images, batch 16 x 1 processes). The restored schedule '
+     'counts the old iterations'),
+    (['model.backbone.arch.embed_dims=96', 'model.neck.in_channels=96',
+      'train_cfg.max_epochs=2'],
+     "its model differs from the config's: 79 shape mismatches (first: "
+     'backbone.cls_token (1, 1, 192) in the checkpoint, (1, 1, 96) in the model, '),
+], ids=['batch size', 'model width'])
+def test_resume_into_a_changed_run_stops_before_training(one_epoch, tmp_path, change, message):
+    work_dir, options = one_epoch
+    proc = subprocess.run(train_args(work_dir, options + change, '--resume'), cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    assert f'ValueError: cannot resume {checkpoint}: {message}' in proc.stderr
+    assert f'--cfg-options load_from={checkpoint} (without --resume' in proc.stderr
+    assert 'size mismatch' not in proc.stdout + proc.stderr
+    assert 'Epoch(train)' not in proc.stdout
+
+
+def test_a_bad_annotation_line_stops_the_build_naming_file_and_line(tiny_imagenet, tmp_path):
+    os.symlink(osp.join(tiny_imagenet, 'train'), tmp_path / 'train')
+    (tmp_path / 'meta').mkdir()
+    with open(osp.join(tiny_imagenet, 'meta', 'train.txt')) as f:
+        lines = f.read().splitlines()
+    lines[6] = lines[6].rsplit(' ', 1)[0]  # no label
+    (tmp_path / 'meta' / 'train.txt').write_text('\n'.join(lines) + '\n')
+    options = small_run_options(str(tmp_path), epochs=1)
+    proc = subprocess.run(train_args(str(tmp_path / 'run'), options), cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert (f'ValueError: {tmp_path}/meta/train.txt: 1 malformed line(s), expected "<image '
+            f"path> <integer label>\": line 7: '{lines[6]}'") in proc.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 48 MiB tmpfs (one demo checkpoint, 36 MB, fits) and the command prefix to run on it;
+    without the right to mount, a folder whose second checkpoint write fails with ENOSPC."""
+    folder = tmp_path / 'disk'
+    folder.mkdir()
+    mount = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', str(folder)],
+                           capture_output=True)
+    if mount.returncode == 0:
+        yield str(folder), [PYTHON], {}
+        subprocess.run(['umount', str(folder)], check=True)
+    else:
+        yield str(folder), [PYTHON, osp.join(REPO, 'tests', 'helpers', 'full_disk.py')], dict(
+            FULL_DISK_MATCH='epoch_2.pth')
+
+
+def test_full_disk_names_path_and_space_and_keeps_the_last_checkpoint(tiny_imagenet,
+                                                                      small_disk):
+    work_dir, python, env = small_disk
+    options = small_run_options(tiny_imagenet, epochs=2) + [
+        'default_hooks.checkpoint.interval=1', 'default_hooks.checkpoint.max_keep_ckpts=1']
+    proc = subprocess.run([*python, *train_args(work_dir, options)[1:]], cwd=REPO,
+                          capture_output=True, text=True, env=dict(os.environ, **env))
+    assert proc.returncode == 1
+    target = osp.join(work_dir, 'epoch_2.pth')
+    message = re.search(r'OSError: \[Errno 28\] could not write (\S+) \(No space left on '
+                        r'device\); (\d+) MiB free in (\S+); the previous file', proc.stderr)
+    assert message, proc.stderr[-3000:]
+    assert message.group(1) == target and message.group(3) == work_dir
+    assert abs(int(message.group(2)) - shutil.disk_usage(work_dir).free / 2**20) < 2
+    assert not glob.glob(osp.join(work_dir, '*.partial'))
+    assert not osp.exists(target)
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        assert f.read() == osp.join(work_dir, 'epoch_1.pth')
+    assert is_complete_checkpoint(osp.join(work_dir, 'epoch_1.pth'))

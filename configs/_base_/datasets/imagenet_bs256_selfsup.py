@@ -3,7 +3,9 @@
 # Children set `train_pipeline` and `train_dataloader = dict(dataset=dict(pipeline=...))`.
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 
-dataset_type = 'ImageNet'
+# CheckedImageNet: mmpretrain's ImageNet with meta/train.txt checked at build (malformed
+# lines, listed images that do not exist; see mfm_mm/datasets/checked_imagenet.py)
+dataset_type = 'CheckedImageNet'
 data_root = 'data/imagenet/'
 data_preprocessor = dict(
     type='SelfSupDataPreprocessor',

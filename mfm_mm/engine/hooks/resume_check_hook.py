@@ -1,0 +1,106 @@
+"""``--resume`` only into the run a checkpoint belongs to: same model, same schedule."""
+from typing import Dict, List
+
+import torch
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.registry import HOOKS
+
+SHOWN = 3  # mismatches named per kind
+
+
+def model_differences(saved: Dict[str, torch.Tensor], model: torch.nn.Module) -> List[str]:
+    """How the tensors of ``saved`` differ from ``model``'s state dict.
+
+    Args:
+        saved: A checkpoint's ``state_dict``.
+        model: The model (unwrapped from DDP here).
+
+    Returns:
+        One phrase per kind of difference (shape, missing, extra), naming the first ones;
+        empty when every name and shape agrees.
+    """
+    if is_model_wrapper(model):
+        model = model.module
+    current = model.state_dict()
+    shapes = [f'{name} {tuple(saved[name].shape)} in the checkpoint, {tuple(t.shape)} in the '
+              'model' for name, t in current.items()
+              if name in saved and tuple(saved[name].shape) != tuple(t.shape)]
+    missing = [name for name in current if name not in saved]
+    extra = [name for name in saved if name not in current]
+    return [f'{len(names)} {kind} (first: {", ".join(names[:SHOWN])})'
+            for kind, names in (('shape mismatches', shapes),
+                                ('tensors missing from the checkpoint', missing),
+                                ('tensors the model lacks', extra)) if names]
+
+
+def data_layout(runner) -> dict:
+    """Iterations per epoch, images, batch size per process and processes of the run."""
+    loader = runner.train_loop.dataloader
+    return dict(iters_per_epoch=len(loader), dataset_size=len(loader.dataset),
+                batch_size=loader.batch_size, world_size=runner.world_size)
+
+
+def _describe(layout: dict) -> str:
+    return (f"{layout['iters_per_epoch']} iterations per epoch ({layout['dataset_size']} "
+            f"images, batch {layout['batch_size']} x {layout['world_size']} processes)")
+
+
+@HOOKS.register_module()
+class ResumeCheckHook(Hook):
+    """Checks a checkpoint against the config before ``--resume`` restores it.
+
+    Every checkpoint records its run's iterations per epoch, dataset size, batch size and
+    number of processes. On resume:
+
+    * a model whose tensor names or shapes differ is an error naming the first mismatches
+      (instead of mmengine's line per tensor, random weights and a later optimizer crash);
+    * a different number of iterations per epoch, or a different total batch
+      (batch size x processes), is an error that says how to go on: the restored schedule
+      counts iterations of the old setting, so warm-up and cosine would end at the wrong
+      epoch. Only the split of an unchanged total batch over processes may change (logged).
+
+    Checkpoints without the record (older runs) resume when ``iter`` is ``epoch`` times this
+    run's iterations per epoch (an epoch checkpoint of the same schedule), else it is an error.
+    """
+
+    priority = 'VERY_HIGH'
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Records the run's data layout in the checkpoint's meta."""
+        checkpoint['meta']['data_layout'] = data_layout(runner)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Raises before a resume that would train a different model or schedule."""
+        if not runner._resume:
+            return
+        source = runner._load_from
+        differences = model_differences(checkpoint['state_dict'], runner.model)
+        if differences:
+            raise ValueError(
+                f'cannot resume {source}: its model differs from the config\'s: '
+                f'{"; ".join(differences)}. Resume with the config it was trained with, or '
+                f'start a new run from its weights with --cfg-options load_from={source} '
+                '(without --resume)')
+        meta, now = checkpoint['meta'], data_layout(runner)
+        saved = meta.get('data_layout')
+        if saved is None:
+            if meta['iter'] == meta['epoch'] * now['iters_per_epoch']:
+                return
+            saved_text = f'iteration {meta["iter"]} at the end of epoch {meta["epoch"]}'
+        elif (saved['iters_per_epoch'] == now['iters_per_epoch']
+              and saved['batch_size'] * saved['world_size']
+              == now['batch_size'] * now['world_size']):
+            if saved != now:
+                runner.logger.info(f'resume: {_describe(saved)} before, {_describe(now)} now; '
+                                   'the schedule carries over')
+            return
+        else:
+            saved_text = _describe(saved)
+        raise ValueError(
+            f'cannot resume {source}: it was trained with {saved_text}, this run has '
+            f'{_describe(now)}. The restored schedule counts the old iterations, so warm-up, '
+            'cosine and the ETA would end at the wrong epoch. Resume with the old batch size, '
+            'number of processes and dataset, or start a new run from its weights with '
+            f'--cfg-options load_from={source} (without --resume; optimizer and schedule '
+            'start over)')

@@ -1,0 +1,89 @@
+"""One live run per work_dir."""
+import fcntl
+import os
+import os.path as osp
+import socket
+from typing import IO, Optional
+
+from mmengine.dist import broadcast_object_list, get_world_size, is_main_process
+from mmengine.hooks import Hook
+from mmengine.registry import HOOKS
+
+LOCK_NAME = '.work_dir.lock'
+
+
+def acquire_work_dir_lock(work_dir: str) -> tuple:
+    """Locks ``work_dir`` for this process (``flock`` on ``work_dir/.work_dir.lock``).
+
+    The kernel drops the lock when its holder exits, however it exits, so a lock file left
+    by a dead run is stale and taken over.
+
+    Args:
+        work_dir: The folder.
+
+    Returns:
+        ``(open lock file, holder before, or '')``: keep the file open for the lock to hold;
+        the second item names the dead run whose lock was taken over.
+
+    Raises:
+        RuntimeError: A live process holds the lock; the message names its PID and host.
+    """
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, LOCK_NAME)
+    lock = open(path, 'a+')
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or 'unknown'
+        lock.close()
+        raise RuntimeError(f'{work_dir} is in use by another run ({holder}); wait for it to '
+                           'end, stop it, or pass another --work-dir') from None
+    lock.seek(0)
+    before = lock.read().strip()
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f'PID {os.getpid()} on {socket.gethostname()}\n')
+    lock.flush()
+    return lock, before
+
+
+@HOOKS.register_module()
+class WorkDirLockHook(Hook):
+    """Stops a run at its start when another live run uses the same ``work_dir``.
+
+    Two runs in one work_dir interleave their logs, overwrite each other's checkpoints and
+    make ``--resume`` load the other run's weights. Rank 0 locks the folder before anything
+    is loaded or written (the run's other ranks learn the outcome from it and stop with it);
+    the lock goes with the process, and a lock file left by a run that died is taken over
+    with a log line.
+    """
+
+    priority = 'HIGHEST'  # before SafeCheckpointHook picks a checkpoint to resume
+
+    def __init__(self) -> None:
+        self._lock: Optional[IO] = None
+
+    def before_run(self, runner) -> None:
+        """Takes the lock, or raises naming the run that holds it."""
+        outcome = [None]
+        if is_main_process():
+            try:
+                self._lock, before = acquire_work_dir_lock(runner.work_dir)
+                if before:
+                    runner.logger.info(f'work_dir lock: took over the stale lock of {before} '
+                                       '(that process is gone)')
+            except RuntimeError as err:
+                outcome[0] = str(err)
+        if get_world_size() > 1:
+            broadcast_object_list(outcome)
+        if outcome[0] is not None:
+            raise RuntimeError(outcome[0])
+
+    def after_run(self, runner) -> None:
+        """Releases the lock."""
+        if self._lock is not None:
+            self._lock.seek(0)
+            self._lock.truncate()
+            self._lock.close()
+            self._lock = None
