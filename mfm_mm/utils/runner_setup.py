@@ -64,8 +64,9 @@ def switch_on_run_guards(cfg: Config) -> None:
     """Adds the project's guards of a training run to a config that lacks them, in place.
 
     ``WorkDirLockHook`` (one live run per work_dir), ``ResumeCheckHook`` (``--resume`` only
-    with the same model and schedule) and ``LatestCheckpointHook`` (a checkpoint and a clean
-    stop on SIGTERM / SIGUSR1) join ``custom_hooks``, and an ``EpochBasedTrainLoop`` becomes a
+    with the same model and schedule), ``LatestCheckpointHook`` (a checkpoint and a clean
+    stop on SIGTERM / SIGUSR1) and ``PretrainedGuardHook`` (no silent partial load of
+    pre-trained weights) join ``custom_hooks``, and an ``EpochBasedTrainLoop`` becomes a
     :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`, which resumes such a checkpoint
     where it stopped. The project's pre-training runtime base already has the hooks.
 
@@ -73,7 +74,8 @@ def switch_on_run_guards(cfg: Config) -> None:
         cfg: The full config.
     """
     hooks = cfg.setdefault('custom_hooks', [])
-    for name in ('WorkDirLockHook', 'ResumeCheckHook', 'LatestCheckpointHook'):
+    for name in ('WorkDirLockHook', 'ResumeCheckHook', 'LatestCheckpointHook',
+                 'PretrainedGuardHook'):
         if not any(hook.get('type') == name for hook in hooks):
             hooks.append(dict(type=name))
     loop = cfg.get('train_cfg')
