@@ -3,8 +3,9 @@ from typing import Dict, List
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
+
+from ...utils.model import unwrap_model
 
 SHOWN = 3  # mismatches named per kind
 
@@ -18,14 +19,13 @@ def model_differences(saved: Dict[str, torch.Tensor], model: torch.nn.Module) ->
 
     Returns:
         One phrase per kind of difference (shape, missing, extra), naming the first ones;
-        empty when every name and shape agrees.
+        empty when every name and shape agrees. An empty tensor of the model (a buffer sized
+        from the data or the checkpoint, e.g. FAMT's weight maps) takes any shape.
     """
-    if is_model_wrapper(model):
-        model = model.module
-    current = model.state_dict()
+    current = unwrap_model(model).state_dict()
     shapes = [f'{name} {tuple(saved[name].shape)} in the checkpoint, {tuple(t.shape)} in the '
               'model' for name, t in current.items()
-              if name in saved and tuple(saved[name].shape) != tuple(t.shape)]
+              if name in saved and t.numel() and tuple(saved[name].shape) != tuple(t.shape)]
     missing = [name for name in current if name not in saved]
     extra = [name for name in saved if name not in current]
     return [f'{len(names)} {kind} (first: {", ".join(names[:SHOWN])})'

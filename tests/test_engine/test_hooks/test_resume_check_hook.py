@@ -2,6 +2,7 @@
 import types
 
 import pytest
+import torch
 import torch.nn as nn
 
 from mfm_mm.engine.hooks import ResumeCheckHook
@@ -101,3 +102,14 @@ def test_model_differences_name_the_first_ones():
         '(4, 5) in the model)',
         '2 tensors missing from the checkpoint (first: 2.weight, 2.bias)']
     assert model_differences(saved, nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 4))) == []
+
+
+def test_empty_buffers_take_the_checkpoints_shape():
+    """FAMT's weight maps are sized from the training set or the checkpoint."""
+    model = nn.Linear(2, 3)
+    model.register_buffer('maps', torch.zeros(0, 4, 4, dtype=torch.uint8))
+    saved = dict(model.state_dict(), maps=torch.zeros(48, 4, 4, dtype=torch.uint8))
+    assert model_differences(saved, model) == []
+    model.maps = torch.zeros(8, 4, 4, dtype=torch.uint8)  # sized: the shape must agree again
+    assert model_differences(saved, model) == [
+        '1 shape mismatches (first: maps (48, 4, 4) in the checkpoint, (8, 4, 4) in the model)']
