@@ -21,8 +21,7 @@ model = dict(
     data_preprocessor=dict(size=crop_size),
     backbone=dict(
         img_size=crop_size, patch_size=7, embed_dims=embed_dims, num_layers=num_layers,
-        num_heads=4, mlp_ratio=4, drop_path_rate=0.0, out_indices=[0, 1, 2, 3],
-        init_cfg=None),
+        num_heads=4, mlp_ratio=4, drop_path_rate=0.0, out_indices=[0, 1, 2, 3]),
     neck=dict(embed_dim=embed_dims, norm_cfg=norm_cfg),
     decode_head=dict(in_channels=[embed_dims] * 4, channels=32, num_classes=len(classes),
                      norm_cfg=norm_cfg),
