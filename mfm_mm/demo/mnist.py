@@ -9,7 +9,7 @@ One deterministic split per class serves the whole demo:
   setting: the labels are the only thing fine-tuning adds).
 
 Classification uses mmpretrain's ImageNet layout, segmentation mmseg's ADE20K layout with a
-label per pixel: background, the digit's class on its strokes, unlabelled on the blurred rim.
+label per pixel: the digit's class on its strokes widened by one pixel, background elsewhere.
 """
 import gzip
 import importlib.util
@@ -23,7 +23,7 @@ from PIL import Image
 from .labelled import DIGIT_CLASSES, write_imagenet_split
 
 SEG_CLASSES = ('background', ) + DIGIT_CLASSES
-STROKE, BACKGROUND = 128, 32  # pixel >= STROKE: the digit; <= BACKGROUND: background
+STROKE = 128  # pixels >= STROKE, and their 8 neighbours, are the digit
 
 
 def load_mnist_5k() -> Tuple[np.ndarray, np.ndarray]:
@@ -84,13 +84,13 @@ def digit_label_map(image: np.ndarray, label: int) -> np.ndarray:
         label: Its class in ``[0, 10)``.
 
     Returns:
-        ``(H, W)`` uint8: 1 (background) where ``image <= BACKGROUND``, ``label + 2`` (the
-        digit's class after ``background``) where ``image >= STROKE``, 0 (ignored) between.
+        ``(H, W)`` uint8: ``label + 2`` (the digit's class after ``background``) within one
+        pixel (8-neighbourhood) of a pixel ``>= STROKE``, else 1 (background); about a third
+        of MNIST's pixels are digit.
     """
-    out = np.zeros(image.shape, np.uint8)
-    out[image <= BACKGROUND] = 1
-    out[image >= STROKE] = label + 2
-    return out
+    from scipy import ndimage
+    digit = ndimage.maximum_filter(image, size=3) >= STROKE
+    return np.where(digit, label + 2, 1).astype(np.uint8)
 
 
 def write_mnist_folders(root: str, train_per_class: int = 50, val_per_class: int = 100,

@@ -44,10 +44,13 @@ def test_split_names_a_class_too_small():
         split_mnist(np.array([0] * 10 + [1] * 3), train_per_class=2, val_per_class=2)
 
 
-def test_digit_label_map_follows_ade20k_convention():
-    image = np.array([[0, 32, 33], [127, 128, 255]], np.uint8)
-    # background -> 1, digit 7 -> 7 + 2 (class index 8 after "background"), rim -> 0 (ignored)
-    assert digit_label_map(image, 7).tolist() == [[1, 1, 0], [0, 9, 9]]
+def test_digit_label_map_widens_strokes_by_one_pixel():
+    image = np.zeros((5, 6), np.uint8)
+    image[2, 1], image[2, 4] = 128, 127  # one stroke pixel, one just below the threshold
+    # ADE20K convention: background -> 1, digit 7 -> 7 + 2 (class index 8 after background)
+    expected = np.ones((5, 6), np.uint8)
+    expected[1:4, 0:3] = 9
+    assert np.array_equal(digit_label_map(image, 7), expected)
     assert SEG_CLASSES[9 - 1] == 'seven'
 
 
@@ -79,7 +82,7 @@ def test_layouts_load_through_the_real_dataset_classes(mnist_root, mnist):
     first = seg.get_data_info(0)
     index = int(osp.basename(first['img_path'])[6:10])
     label = np.asarray(Image.open(first['seg_map_path']))
-    assert set(np.unique(label)) <= {0, 1, labels[index] + 2}
-    assert (label == labels[index] + 2).sum() == (images[index] >= 128).sum()
+    assert set(np.unique(label)) == {1, labels[index] + 2}
+    assert np.array_equal(label, digit_label_map(images[index], labels[index]))
     assert sorted(os.listdir(osp.join(mnist_root, 'classification', 'train'))) == sorted(
         DIGIT_CLASSES)
