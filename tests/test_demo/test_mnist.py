@@ -9,6 +9,8 @@ from PIL import Image
 from mfm_mm.demo import DIGIT_CLASSES, SEG_CLASSES, load_mnist_5k, split_mnist
 from mfm_mm.demo.mnist import digit_label_map
 
+from demo_fixtures import mnist_root  # noqa: F401  (fixtures)
+
 
 @pytest.fixture(scope='module')
 def mnist():

@@ -5,7 +5,7 @@
 # The ViT UperNet recipe (mmseg's MAE ViT, Feature2Pyramid, AdamW 7e-4 at 16 images, layer-wise
 # lr decay 0.65, warm-up + poly) at CPU size: BN instead of SyncBN, fp32, no drop path.
 # tools/demo_downstream.py sets `model.backbone.init_cfg` (MFM checkpoint or random) and the seed.
-_base_ = '../benchmarks/segmentation/vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py'
+_base_ = '../../benchmarks/segmentation/vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py'
 
 crop_size = (28, 28)
 embed_dims = 128

@@ -5,7 +5,7 @@
 # label smoothing) with a small-data recipe for 500 images: pad-and-crop instead of
 # RandomResizedCrop / RandAugment / erasing, no mixup / cutmix, no drop path; fp32.
 # tools/demo_downstream.py sets `model.backbone.init_cfg` (MFM checkpoint or random) and the seed.
-_base_ = '../benchmarks/classification/vit-base-p16_8xb256-coslr-100e_in1k.py'
+_base_ = '../../benchmarks/classification/vit-base-p16_8xb256-coslr-100e_in1k.py'
 
 img_size = 28
 embed_dims = 128

@@ -1,4 +1,5 @@
-"""Fixtures of the demo tests: MNIST-5k written small, an MFM checkpoint of the demo ViT."""
+"""Fixtures of the demo tests (imported by the test modules; a conftest.py here would shadow
+the top-level one): MNIST-5k written small, an MFM checkpoint of the demo ViT."""
 import os.path as osp
 
 import pytest
