@@ -5,7 +5,8 @@ import os.path as osp
 import pytest
 import torch
 
-PRETRAIN = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs', 'demo', 'mfm_vit-4l-p7_cpu-demo_28px.py')
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+PRETRAIN = osp.join(REPO, 'configs', 'demo', 'mfm_vit-4l-p7_cpu-demo_28px.py')
 
 
 @pytest.fixture(scope='session')
