@@ -60,7 +60,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def task_options(config: str, data_root: str, warmup: int, end: int, by_epoch: bool) -> dict:
+def task_options(data_root: str, warmup: int, end: int, by_epoch: bool) -> dict:
     """Data root and schedule length shared by both arms of one task."""
     options = schedule_options(warmup, end, by_epoch)
     options.pop('randomness.seed')  # set per run by mfm_mm.demo.compare
@@ -113,8 +113,8 @@ def main() -> None:
     axes_x, results, seconds = {}, {}, {}
     for title, (config, folder, metric, end, by_epoch, inits) in tasks.items():
         task_start = time.time()
-        options = task_options(config, osp.join(args.data_root, folder), max(1, end // 10),
-                               end, by_epoch)
+        options = task_options(osp.join(args.data_root, folder), max(1, end // 10), end,
+                               by_epoch)
         curves[title] = compare(config, osp.join(args.work_dir, folder), options, inits,
                                 args.seeds, metric)
         points = len(curves[title]['mfm'][0])
