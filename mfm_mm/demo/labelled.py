@@ -8,7 +8,7 @@
 """
 import os
 import os.path as osp
-from typing import Dict, Tuple
+from typing import Dict, Sequence, Tuple
 
 import numpy as np
 from PIL import Image
@@ -16,6 +16,31 @@ from PIL import Image
 DIGIT_CLASSES = ('zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight',
                  'nine')
 COIN_CLASSES = ('background', 'coin')
+
+
+def write_imagenet_split(root: str, images: np.ndarray, labels: np.ndarray,
+                         splits: Dict[str, np.ndarray], classes: Sequence[str]) -> None:
+    """Writes chosen images as ``root/<split>/<class>/<class>_<index>.png`` plus
+    ``root/meta/<split>.txt`` (``<class>/<file> <label>`` per line), mmpretrain's ImageNet layout.
+
+    Args:
+        root: Dataset root.
+        images: ``(N, H, W, 3)`` uint8 RGB images.
+        labels: ``(N,)`` class indices into ``classes``.
+        splits: Indices into ``images`` per split name, e.g. ``{'train': ..., 'val': ...}``.
+        classes: Class names (the folder names).
+    """
+    os.makedirs(osp.join(root, 'meta'), exist_ok=True)
+    for split, chosen in splits.items():
+        rows = []
+        for index in chosen:
+            name = classes[labels[index]]
+            os.makedirs(osp.join(root, split, name), exist_ok=True)
+            file = f'{name}/{name}_{index:04d}.png'
+            Image.fromarray(images[index]).save(osp.join(root, split, file))
+            rows.append(f'{file} {labels[index]}')
+        with open(osp.join(root, 'meta', f'{split}.txt'), 'w') as f:
+            f.write('\n'.join(rows) + '\n')
 
 
 def write_digits_imagenet_folder(root: str, size: int = 64, train_per_class: int = 30,
@@ -37,25 +62,19 @@ def write_digits_imagenet_folder(root: str, size: int = 64, train_per_class: int
     from sklearn.datasets import load_digits
     digits = load_digits()
     rng = np.random.default_rng(seed)
-    lines = {'train': [], 'val': []}
-    for label, name in enumerate(DIGIT_CLASSES):
+    splits = {'train': [], 'val': []}
+    for label in range(len(DIGIT_CLASSES)):
         indices = rng.permutation(np.flatnonzero(digits.target == label))
-        splits = {'train': indices[:train_per_class],
-                  'val': indices[train_per_class:train_per_class + val_per_class]}
-        for split, chosen in splits.items():
-            os.makedirs(osp.join(root, split, name), exist_ok=True)
-            for index in chosen:
-                # (8, 8) in [0, 16] -> (size, size, 3) uint8
-                pixels = (digits.images[index] * (255 / 16)).astype(np.uint8)
-                image = Image.fromarray(pixels).resize((size, size), Image.BICUBIC)
-                file = f'{name}/{name}_{index:04d}.png'
-                image.convert('RGB').save(osp.join(root, split, file))
-                lines[split].append(f'{file} {label}')
-    os.makedirs(osp.join(root, 'meta'), exist_ok=True)
-    for split, rows in lines.items():
-        with open(osp.join(root, 'meta', f'{split}.txt'), 'w') as f:
-            f.write('\n'.join(rows) + '\n')
-    return {split: len(rows) for split, rows in lines.items()}
+        splits['train'].append(indices[:train_per_class])
+        splits['val'].append(indices[train_per_class:train_per_class + val_per_class])
+    # (N, 8, 8) in [0, 16] -> (N, size, size, 3) uint8
+    images = np.stack([
+        np.asarray(Image.fromarray((scan * (255 / 16)).astype(np.uint8)).resize(
+            (size, size), Image.BICUBIC).convert('RGB')) for scan in digits.images])
+    write_imagenet_split(root, images, digits.target,
+                         {split: np.concatenate(rows) for split, rows in splits.items()},
+                         DIGIT_CLASSES)
+    return {split: sum(map(len, rows)) for split, rows in splits.items()}
 
 
 def coin_masks() -> Tuple[np.ndarray, np.ndarray]:
