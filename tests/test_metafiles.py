@@ -30,7 +30,7 @@ def test_index_is_valid_and_names_are_unique():
     for collection in INDEX.collections:
         assert osp.isfile(osp.join(REPO, collection.readme)), collection.readme
     names = [model.name for model in INDEX.models]
-    assert len(names) == len(set(names)) == 43
+    assert len(names) == len(set(names)) == 46
     assert {c.name for c in INDEX.collections} == {
         'MFM', 'MFM restoration pretexts', 'MFM plug-ins', 'ConMIM', 'FAMT', 'MFM benchmarks',
         'MFM robustness'}
@@ -53,7 +53,7 @@ def test_indexed_config_exists_and_builds(config):
     model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         built = MODELS.build(model)
-    assert sum(p.numel() for p in built.parameters()) > 1e6
+    assert sum(p.numel() for p in built.parameters()) > 5e5  # the 28 px demo ViT: 0.82M
 
 
 def test_results_say_where_they_come_from():
