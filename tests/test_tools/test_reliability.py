@@ -35,18 +35,9 @@ def train_args(work_dir: str, options: list, *extra: str) -> list:
 
 def kill_when(args: list, trigger: str) -> str:
     """Starts a training run and SIGKILLs it when ``trigger`` appears in its log."""
-    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=dict(os.environ, PYTHONUNBUFFERED='1'),
-                            start_new_session=True)
-    seen = []
-    for line in proc.stdout:
-        seen.append(line)
-        if trigger in line:
-            os.killpg(proc.pid, signal.SIGKILL)
-            break
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL, f'never saw {trigger!r}:\n{"".join(seen[-20:])}'
-    return ''.join(seen)
+    code, log = signal_when(args, trigger, signal.SIGKILL)
+    assert code == -signal.SIGKILL, f'never saw {trigger!r}:\n{log[-3000:]}'
+    return log
 
 
 @pytest.fixture(scope='module')
