@@ -51,3 +51,7 @@ CPU_AUTOCAST_DTYPES = [
         not _cpu_autocast_supports(dtype),
         reason=f'CPU autocast has no {dtype} in torch {torch.__version__}'))
     for dtype in (torch.bfloat16, torch.float16)]
+
+# torch 2.1's dynamo cannot trace the models' FFT path (symbolic sizes) nor has the inductor
+# C++ builder module the compile hook's error handling names
+OLD_TORCH_COMPILE = tuple(int(v) for v in torch.__version__.split('.')[:2]) < (2, 2)
