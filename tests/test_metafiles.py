@@ -88,5 +88,6 @@ def test_epochs_and_batch_match_the_configs():
             assert model.metadata.epochs == train_cfg.max_epochs, model.name
         if model.metadata.batch_size != 'n/a':  # total batch: GPUs ("8xb256", else 8) x batch
             gpus = re.search(r'(\d+)xb', model.config)
-            gpus = 1 if 'cpu-demo' in model.config else int(gpus.group(1)) if gpus else 8
+            one_process = 'configs/demo/' in model.config or 'cpu-demo' in model.config
+            gpus = 1 if one_process else int(gpus.group(1)) if gpus else 8
             assert model.metadata.batch_size == gpus * loader.batch_size, model.name
