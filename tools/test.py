@@ -8,10 +8,10 @@ conversion step.
 import argparse
 
 import torch
-from mmengine.model import is_model_wrapper
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
-from mfm_mm.utils import Release, build_runner, load_config, load_release, to_classifier
+from mfm_mm.utils import (Release, build_runner, load_config, load_release, to_classifier,
+                          unwrap_model)
 from mfm_mm.utils.checkpoint import UnknownFormat
 from mfm_mm.utils.cli import add_launch_args, parse_launch_args
 
@@ -48,7 +48,7 @@ def load_release_weights(model: torch.nn.Module, release: Release, path: str, sc
         raise SystemExit(f'{path} is an official {release.format} without a classifier head: '
                          'fine-tune it first (README, "Start from the official weights")')
     weights = to_classifier(release)
-    model = model.module if is_model_wrapper(model) else model
+    model = unwrap_model(model)
     result = model.load_state_dict(weights, strict=False)
     problems = [f'missing {key}' for key in result.missing_keys] + [
         f'unexpected {key}' for key in result.unexpected_keys]

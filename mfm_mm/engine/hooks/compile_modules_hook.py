@@ -3,8 +3,9 @@ from typing import Sequence
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
+
+from ...utils.model import unwrap_model
 
 
 def check_backend(backend: str, device: torch.device) -> None:
@@ -72,5 +73,5 @@ class CompileModulesHook(Hook):
 
     def before_train(self, runner) -> None:
         """Compiles the listed sub-modules of the (unwrapped) model."""
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         compile_modules(model, self.modules, **self.compile_kwargs)

@@ -6,11 +6,11 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
 from mmengine.runner import BaseLoop, CheckpointLoader
 
 from ...fileio import load_checkpoint_file
+from ...utils.model import unwrap_model
 
 # parameters the backbones resize on load (position embeddings, relative position tables):
 # only their channel / head dimension has to match
@@ -99,7 +99,7 @@ class PretrainedGuardHook(Hook):
         """
         if runner._resume:
             return
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         scope = runner.cfg.get('default_scope') or 'mmpretrain'
         if runner._load_from is not None:
             self._check(model, '', runner._load_from, None, scope)
