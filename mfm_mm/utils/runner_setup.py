@@ -1,6 +1,6 @@
 """Config loading and runner construction shared by ``tools/train.py`` and ``tools/test.py``."""
 import os.path as osp
-from typing import Optional
+from typing import Optional, Sequence
 
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
@@ -42,6 +42,14 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
     return cfg
 
 
+def _add_missing_hooks(cfg: Config, names: Sequence[str]) -> None:
+    """Appends ``dict(type=name)`` to ``custom_hooks`` for each name not there yet."""
+    hooks = cfg.setdefault('custom_hooks', [])
+    for name in names:
+        if not any(hook.get('type') == name for hook in hooks):
+            hooks.append(dict(type=name))
+
+
 def switch_on_guarantees(cfg: Config) -> None:
     """Adds the project's checkpoint guarantees to a config that lacks them, in place.
 
@@ -52,9 +60,7 @@ def switch_on_guarantees(cfg: Config) -> None:
     Args:
         cfg: The full config.
     """
-    hooks = cfg.setdefault('custom_hooks', [])
-    if not any(hook.get('type') == 'SafeCheckpointHook' for hook in hooks):
-        hooks.append(dict(type='SafeCheckpointHook'))
+    _add_missing_hooks(cfg, ('SafeCheckpointHook', ))
     checkpoint = (cfg.get('default_hooks') or {}).get('checkpoint')
     if checkpoint is not None and checkpoint.get('backend_args') is None:
         checkpoint['backend_args'] = dict(backend='atomic_local')
@@ -68,16 +74,13 @@ def switch_on_run_guards(cfg: Config) -> None:
     stop on SIGTERM / SIGUSR1) and ``PretrainedGuardHook`` (no silent partial load of
     pre-trained weights) join ``custom_hooks``, and an ``EpochBasedTrainLoop`` becomes a
     :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`, which resumes such a checkpoint
-    where it stopped. The project's pre-training runtime base already has the hooks.
+    where it stopped. The project's pre-training runtime base already has the first three.
 
     Args:
         cfg: The full config.
     """
-    hooks = cfg.setdefault('custom_hooks', [])
-    for name in ('WorkDirLockHook', 'ResumeCheckHook', 'LatestCheckpointHook',
-                 'PretrainedGuardHook'):
-        if not any(hook.get('type') == name for hook in hooks):
-            hooks.append(dict(type=name))
+    _add_missing_hooks(cfg, ('WorkDirLockHook', 'ResumeCheckHook', 'LatestCheckpointHook',
+                             'PretrainedGuardHook'))
     loop = cfg.get('train_cfg')
     if loop is not None and loop.get('type', 'EpochBasedTrainLoop' if loop.get('by_epoch')
                                      else None) == 'EpochBasedTrainLoop':
