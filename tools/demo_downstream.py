@@ -26,7 +26,7 @@ import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_mnist_folders
 from mfm_mm.demo.compare import compare, format_table, plot_curves, summarize
 from mfm_mm.demo.downstream import schedule_options
-from mfm_mm.demo.threads import choose_num_threads, describe
+from mfm_mm.demo.threads import choose_num_threads, default_jobs, describe
 from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg, vit_arch
 
 DEMO = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs', 'demo', 'downstream')
@@ -57,6 +57,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--val-per-class', type=int, default=100)
     parser.add_argument('--threads', type=int, help='torch threads (default: measured; '
                         'or MFM_DEMO_THREADS / OMP_NUM_THREADS)')
+    parser.add_argument('--jobs', type=int, help='fine-tuning runs at a time, each in its own '
+                        'process (default: usable cores // torch threads)')
     return parser.parse_args()
 
 
@@ -89,7 +91,10 @@ def main() -> None:
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'{err}\nrun `make demo` (tools/demo.py) first to pre-train MFM')
     check_arch(weights, FINETUNE)
-    print(describe(threads, source, timings))
+    jobs = default_jobs(threads) if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise SystemExit(f'--jobs must be a positive integer, got {jobs}')
+    print(f'{describe(threads, source, timings)}; {jobs} run(s) at a time')
     counts = write_mnist_folders(args.data_root, args.train_per_class, args.val_per_class)
     print(f'MNIST-5k {counts} written to {args.data_root}')
     seg_cfg = Config.fromfile(UPERNET)
@@ -116,7 +121,7 @@ def main() -> None:
         options = task_options(osp.join(args.data_root, folder), max(1, end // 10), end,
                                by_epoch)
         curves[title] = compare(config, osp.join(args.work_dir, folder), options, inits,
-                                args.seeds, metric)
+                                args.seeds, metric, jobs)
         points = len(curves[title]['mfm'][0])
         axes_x[title] = (('fine-tuning epoch', list(range(1, end + 1))) if by_epoch else
                          ('iteration', [end * (i + 1) // points for i in range(points)]))
@@ -128,8 +133,8 @@ def main() -> None:
     os.makedirs(args.work_dir, exist_ok=True)
     summary = osp.join(args.work_dir, 'mfm_vs_random.json')
     with open(summary, 'w') as f:
-        json.dump(dict(seeds=args.seeds, threads=threads, results=results, curves=curves,
-                       seconds=seconds), f, indent=1)
+        json.dump(dict(seeds=args.seeds, threads=threads, jobs=jobs, results=results,
+                       curves=curves, seconds=seconds), f, indent=1)
     timing = ', '.join(f'{title.split(" (")[0]} {s:.0f} s' for title, s in seconds.items())
     print(f'\nDownstream demo finished in {time.time() - start:.0f} s ({timing}); '
           f'MFM checkpoint {args.checkpoint}, seeds {args.seeds}, '

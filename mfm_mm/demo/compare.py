@@ -5,10 +5,16 @@ Both arms load the same config with the same ``--cfg-options``; they differ only
 work_dir. Each run returns the validation metric after every validation, so the seeds give
 a curve with a spread.
 """
+import contextlib
+import multiprocessing
+import os
 import os.path as osp
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+import torch
 from mmengine.runner import Runner
 
 from ..utils import build_runner, load_config
@@ -45,23 +51,64 @@ def run_arm(config: str, work_dir: str, options: dict, metric: str) -> List[floa
     return [float(value) for value in values]
 
 
+def _init_worker(num_threads: int) -> None:
+    """Process-pool initializer: the parent's torch thread count (the demo measured it)."""
+    torch.set_num_threads(num_threads)
+
+
+def _run_arm_logged(config: str, work_dir: str, options: dict, metric: str) -> List[float]:
+    """:func:`run_arm` with its console output in ``{work_dir}/console.log`` (parallel runs
+    would interleave their log lines)."""
+    os.makedirs(work_dir, exist_ok=True)
+    with open(osp.join(work_dir, 'console.log'), 'w') as log, \
+            contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        return run_arm(config, work_dir, options, metric)
+
+
 def compare(config: str, work_dir: str, options: dict, inits: Dict[str, Optional[object]],
-            seeds: Sequence[int], metric: str) -> Curves:
+            seeds: Sequence[int], metric: str, jobs: int = 1) -> Curves:
     """Runs every arm (``inits``: arm name -> backbone ``init_cfg``) for every seed.
 
     Runs go to ``{work_dir}/{arm}_seed{seed}``; seeds alternate between arms so that a load
-    change on the machine hits both alike.
+    change on the machine hits both alike. Every run seeds itself, so the curves do not
+    depend on ``jobs``.
+
+    Args:
+        config: Config of both arms.
+        work_dir: Parent folder of the runs.
+        options: ``--cfg-options`` shared by every arm (data, schedule).
+        inits: Arm name -> ``model.backbone.init_cfg``.
+        seeds: ``randomness.seed`` of the runs of each arm.
+        metric: Validation metric of the curves (``val/<metric>``).
+        jobs: Runs at a time: 1 runs them in this process with their logs on the console;
+            more run in that many spawned processes (each with this process's torch thread
+            count), logs in ``{run}/console.log``, one progress line per finished run.
 
     Returns:
         Arm name -> one validation curve per seed.
     """
-    curves = {arm: [] for arm in inits}
-    for seed in seeds:
-        for arm, init_cfg in inits.items():
-            name = f'{arm}_seed{seed}'
-            curves[arm].append(run_arm(config, osp.join(work_dir, name),
-                                       arm_options(options, init_cfg, seed, name), metric))
-    return curves
+    runs = [(arm, seed) for seed in seeds for arm in inits]
+    args = {(arm, seed): (config, osp.join(work_dir, f'{arm}_seed{seed}'),
+                          arm_options(options, inits[arm], seed, f'{arm}_seed{seed}'), metric)
+            for arm, seed in runs}
+    if jobs <= 1:
+        results = {run: run_arm(*args[run]) for run in runs}
+    else:
+        results, start = {}, time.time()
+        context = multiprocessing.get_context('spawn')
+        with ProcessPoolExecutor(min(jobs, len(runs)), mp_context=context,
+                                 initializer=_init_worker,
+                                 initargs=(torch.get_num_threads(),)) as pool:
+            futures = {pool.submit(_run_arm_logged, *args[run]): run for run in runs}
+            for future in as_completed(futures):
+                arm, seed = futures[future]
+                results[arm, seed] = future.result()
+                done, elapsed = len(results), time.time() - start
+                eta = elapsed / done * (len(runs) - done) if done else 0.0
+                print(f'{osp.basename(work_dir)}: {arm}_seed{seed} finished, {metric} '
+                      f'{results[arm, seed][-1]:.2f} ({done}/{len(runs)} runs, {elapsed:.0f} s, '
+                      f'eta {eta:.0f} s; log {args[arm, seed][1]}/console.log)', flush=True)
+    return {arm: [results[arm, seed] for seed in seeds] for arm in inits}
 
 
 def summarize(curves: Curves) -> Dict[str, dict]:

@@ -29,11 +29,22 @@ def _step_seconds(num_threads: int, repeats: int) -> float:
     return sorted(times[1:])[len(times[1:]) // 2]
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
+    return cores or 1
+
+
+def default_jobs(num_threads: int) -> int:
+    """Runs that fit side by side: the usable cores divided by the threads of each run."""
+    return max(1, usable_cores() // num_threads)
+
+
 def candidate_threads() -> Sequence[int]:
     """1, 2, 4, ... up to the cores this process may use."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
+    cores = usable_cores()
     counts = [1]
-    while counts[-1] * 2 <= (cores or 1):
+    while counts[-1] * 2 <= cores:
         counts.append(counts[-1] * 2)
     return counts
 

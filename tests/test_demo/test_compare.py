@@ -6,8 +6,10 @@ import pytest
 import torch
 from PIL import Image
 
-from mfm_mm.demo.compare import (arm_options, build_arm, format_table, plot_curves, summarize,
-                                 verdict)
+from mfm_mm.demo.compare import (arm_options, build_arm, compare, format_table, plot_curves,
+                                 summarize, verdict)
+from mfm_mm.demo.downstream import schedule_options
+from mfm_mm.fileio import load_checkpoint_file
 from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg
 
 from demo_fixtures import mfm_checkpoint, mnist_root  # noqa: F401  (fixtures)
@@ -100,3 +102,25 @@ def test_segmentation_arms_differ_only_in_the_backbone_init(mfm_checkpoint, mnis
             if loaded[key].dim() > 1 and 'relative_position' not in key), arm
     assert np.isclose(float(runners['mfm'].cfg.optim_wrapper.optimizer.lr), 3e-3)
 
+
+
+@pytest.mark.slow
+def test_parallel_runs_train_exactly_like_serial_ones(mfm_checkpoint, mnist_root, tmp_path):
+    converted = save_weights(to_mmpretrain(load_backbone_weights(mfm_checkpoint)),
+                             str(tmp_path / 'backbone.pth'))
+    options = {f'{loader}.dataset.data_root': osp.join(mnist_root, 'classification')
+               for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
+    options.update(schedule_options(1, 2, by_epoch=True), **{'train_cfg.val_interval': 1})
+    inits = {'mfm': dict(type='Pretrained', checkpoint=converted, prefix='backbone.'),
+             'random': RANDOM_INIT}
+    curves = {jobs: compare(FINETUNE, str(tmp_path / f'jobs{jobs}'), options, inits, [0, 1],
+                            'accuracy/top1', jobs=jobs) for jobs in (1, 2)}
+    assert curves[2] == curves[1]
+    assert [len(run) for runs in curves[1].values() for run in runs] == [2, 2, 2, 2]
+    for run in ('mfm_seed0', 'mfm_seed1', 'random_seed0', 'random_seed1'):
+        serial, parallel = (load_checkpoint_file(str(tmp_path / f'jobs{jobs}' / run /
+                                                     'epoch_2.pth'))['state_dict']
+                            for jobs in (1, 2))
+        assert all(torch.equal(serial[key], parallel[key]) for key in serial), run
+        log = (tmp_path / 'jobs2' / run / 'console.log').read_text()
+        assert 'Epoch(train) [2]' in log and 'Epoch(val) [2]' in log, run
