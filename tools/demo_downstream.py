@@ -52,7 +52,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
                         help='fine-tuning seeds (each runs both arms)')
     parser.add_argument('--epochs', type=int, default=20, help='classification epochs')
-    parser.add_argument('--seg-iters', type=int, default=240, help='segmentation iterations')
+    parser.add_argument('--seg-iters', type=int, default=480, help='segmentation iterations')
     parser.add_argument('--train-per-class', type=int, default=50)
     parser.add_argument('--val-per-class', type=int, default=100)
     parser.add_argument('--threads', type=int, help='torch threads (default: measured; '

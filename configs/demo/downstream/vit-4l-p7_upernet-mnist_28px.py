@@ -13,8 +13,8 @@ num_layers = 4
 data_root = 'data/demo_mnist/segmentation'
 classes = ('background', 'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven',
            'eight', 'nine')
-max_iters = 240
-warmup_iters = 24
+max_iters = 480
+warmup_iters = 48
 norm_cfg = dict(type='BN', requires_grad=True)
 
 model = dict(
