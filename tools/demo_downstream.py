@@ -58,7 +58,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, help='torch threads (default: measured; '
                         'or MFM_DEMO_THREADS / OMP_NUM_THREADS)')
     parser.add_argument('--jobs', type=int, help='fine-tuning runs at a time, each in its own '
-                        'process (default: usable cores // torch threads)')
+                        'process (default: usable cores // torch threads, one thread per run '
+                        'unless --threads or the environment say otherwise)')
     return parser.parse_args()
 
 
@@ -85,7 +86,9 @@ def check_arch(weights: dict, config: str) -> None:
 def main() -> None:
     args = parse_args()
     start = time.time()
-    threads, source, timings = choose_num_threads(args.threads)
+    # several runs: one thread each, side by side (the runs never wait on each other)
+    threads, source, timings = choose_num_threads(args.threads,
+                                                  default=None if args.jobs == 1 else 1)
     try:
         weights = load_backbone_weights(args.checkpoint)
     except (FileNotFoundError, ValueError) as err:

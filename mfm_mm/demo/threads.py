@@ -49,17 +49,19 @@ def candidate_threads() -> Sequence[int]:
     return counts
 
 
-def choose_num_threads(requested: Optional[int] = None,
-                       repeats: int = 3) -> Tuple[int, str, Dict[int, float]]:
+def choose_num_threads(requested: Optional[int] = None, repeats: int = 3,
+                       default: Optional[int] = None) -> Tuple[int, str, Dict[int, float]]:
     """Sets ``torch.set_num_threads`` for the demo.
 
     The first of these decides: ``requested`` (the ``--threads`` flag), the ``MFM_DEMO_THREADS``
-    or ``OMP_NUM_THREADS`` environment variable, else the fastest of
+    or ``OMP_NUM_THREADS`` environment variable, ``default``, else the fastest of
     :func:`candidate_threads` on a timed ViT-sized step.
 
     Args:
         requested: Thread count asked for on the command line, or ``None``.
         repeats: Timed repeats per candidate (the median counts).
+        default: Count to take instead of measuring (independent runs side by side scale
+            better than threads inside one run), or ``None`` to measure.
 
     Returns:
         The thread count, where it came from, and the measured seconds per candidate (empty
@@ -77,6 +79,8 @@ def choose_num_threads(requested: Optional[int] = None,
                 source, value = name, os.environ[name]
                 break
     timings = {}
+    if value is None and default is not None:
+        source, value = 'one per run', default
     if value is None:
         timings = {count: _step_seconds(count, repeats) for count in candidate_threads()}
         value = min(timings, key=timings.get)

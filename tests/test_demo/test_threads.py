@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from mfm_mm.demo.threads import candidate_threads, choose_num_threads, describe
+from mfm_mm.demo.threads import (candidate_threads, choose_num_threads, default_jobs, describe,
+                                 usable_cores)
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +48,18 @@ def test_measured_picks_the_fastest(monkeypatch):
 def test_candidates_are_powers_of_two_up_to_the_cores():
     counts = candidate_threads()
     assert counts[0] == 1 and all(b == 2 * a for a, b in zip(counts, counts[1:]))
+
+
+def test_default_replaces_the_measurement_not_the_request(monkeypatch):
+    monkeypatch.delenv('MFM_DEMO_THREADS', raising=False)
+    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
+    assert choose_num_threads(default=1) == (1, 'one per run', {})
+    assert choose_num_threads(2, default=1) == (2, '--threads', {})
+    monkeypatch.setenv('OMP_NUM_THREADS', '2')
+    assert choose_num_threads(default=1)[:2] == (2, 'OMP_NUM_THREADS')
+
+
+def test_jobs_share_the_cores_between_runs(monkeypatch):
+    monkeypatch.setattr('os.sched_getaffinity', lambda pid: {0, 1, 2, 3})
+    assert usable_cores() == 4
+    assert [default_jobs(threads) for threads in (1, 2, 3, 4, 8)] == [4, 2, 1, 1, 1]
