@@ -51,8 +51,10 @@ def parse_args() -> argparse.Namespace:
                         help='where the MNIST-5k layouts are written')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
                         help='fine-tuning seeds (each runs both arms)')
-    parser.add_argument('--epochs', type=int, default=20, help='classification epochs')
-    parser.add_argument('--seg-iters', type=int, default=480, help='segmentation iterations')
+    parser.add_argument('--epochs', type=int,
+                        help='classification epochs (default: the config\'s max_epochs)')
+    parser.add_argument('--seg-iters', type=int,
+                        help='segmentation iterations (default: the config\'s max_iters)')
     parser.add_argument('--train-per-class', type=int, default=50)
     parser.add_argument('--val-per-class', type=int, default=100)
     parser.add_argument('--threads', type=int, help='torch threads (default: measured; '
@@ -101,6 +103,8 @@ def main() -> None:
     counts = write_mnist_folders(args.data_root, args.train_per_class, args.val_per_class)
     print(f'MNIST-5k {counts} written to {args.data_root}')
     seg_cfg = Config.fromfile(UPERNET)
+    epochs = Config.fromfile(FINETUNE).train_cfg.max_epochs if args.epochs is None else args.epochs
+    seg_iters = seg_cfg.train_cfg.max_iters if args.seg_iters is None else args.seg_iters
     pretrained = osp.join(args.work_dir, 'pretrain')
     classifier = save_weights(to_mmpretrain(weights),
                               osp.join(pretrained, 'mmpretrain_backbone.pth'))
@@ -110,10 +114,10 @@ def main() -> None:
         osp.join(pretrained, 'mmseg_backbone.pth'))
 
     tasks = {
-        'digits top-1 (%)': (FINETUNE, 'classification', 'accuracy/top1', args.epochs, True, {
+        'digits top-1 (%)': (FINETUNE, 'classification', 'accuracy/top1', epochs, True, {
             'mfm': dict(type='Pretrained', checkpoint=classifier, prefix='backbone.'),
             'random': RANDOM_INIT}),
-        'digit strokes mIoU (%)': (UPERNET, 'segmentation', 'mIoU', args.seg_iters, False, {
+        'digit strokes mIoU (%)': (UPERNET, 'segmentation', 'mIoU', seg_iters, False, {
             'mfm': dict(type='Pretrained', checkpoint=segmentor),
             'random': None}),  # mmseg's MAE ViT init
     }

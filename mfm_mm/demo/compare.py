@@ -52,7 +52,7 @@ def run_arm(config: str, work_dir: str, options: dict, metric: str) -> List[floa
 
 
 def _init_worker(num_threads: int) -> None:
-    """Process-pool initializer: the parent's torch thread count (the demo measured it)."""
+    """Process-pool initializer: the parent's torch thread count in every worker."""
     torch.set_num_threads(num_threads)
 
 
@@ -88,9 +88,10 @@ def compare(config: str, work_dir: str, options: dict, inits: Dict[str, Optional
         Arm name -> one validation curve per seed.
     """
     runs = [(arm, seed) for seed in seeds for arm in inits]
-    args = {(arm, seed): (config, osp.join(work_dir, f'{arm}_seed{seed}'),
-                          arm_options(options, inits[arm], seed, f'{arm}_seed{seed}'), metric)
-            for arm, seed in runs}
+    names = {(arm, seed): f'{arm}_seed{seed}' for arm, seed in runs}
+    args = {run: (config, osp.join(work_dir, name),
+                  arm_options(options, inits[run[0]], run[1], name), metric)
+            for run, name in names.items()}
     if jobs <= 1:
         results = {run: run_arm(*args[run]) for run in runs}
     else:
@@ -101,13 +102,13 @@ def compare(config: str, work_dir: str, options: dict, inits: Dict[str, Optional
                                  initargs=(torch.get_num_threads(),)) as pool:
             futures = {pool.submit(_run_arm_logged, *args[run]): run for run in runs}
             for future in as_completed(futures):
-                arm, seed = futures[future]
-                results[arm, seed] = future.result()
+                run = futures[future]
+                results[run] = future.result()
                 done, elapsed = len(results), time.time() - start
-                eta = elapsed / done * (len(runs) - done) if done else 0.0
-                print(f'{osp.basename(work_dir)}: {arm}_seed{seed} finished, {metric} '
-                      f'{results[arm, seed][-1]:.2f} ({done}/{len(runs)} runs, {elapsed:.0f} s, '
-                      f'eta {eta:.0f} s; log {args[arm, seed][1]}/console.log)', flush=True)
+                eta = elapsed / done * (len(runs) - done)
+                print(f'{osp.basename(work_dir)}: {names[run]} finished, {metric} '
+                      f'{results[run][-1]:.2f} ({done}/{len(runs)} runs, {elapsed:.0f} s, '
+                      f'eta {eta:.0f} s; log {args[run][1]}/console.log)', flush=True)
     return {arm: [results[arm, seed] for seed in seeds] for arm in inits}
 
 

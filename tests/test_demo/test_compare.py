@@ -103,7 +103,6 @@ def test_segmentation_arms_differ_only_in_the_backbone_init(mfm_checkpoint, mnis
     assert np.isclose(float(runners['mfm'].cfg.optim_wrapper.optimizer.lr), 3e-3)
 
 
-
 @pytest.mark.slow
 def test_parallel_runs_train_exactly_like_serial_ones(mfm_checkpoint, mnist_root, tmp_path):
     converted = save_weights(to_mmpretrain(load_backbone_weights(mfm_checkpoint)),
