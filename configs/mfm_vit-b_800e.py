@@ -3,7 +3,5 @@
 _base_ = 'mfm_vit-b_300e.py'
 
 max_epochs = 800
-param_scheduler = _base_.param_scheduler
-param_scheduler[1]['end'] = max_epochs
-param_scheduler[1]['T_max'] = max_epochs - param_scheduler[1]['begin']
+param_scheduler = dict(end=max_epochs)
 train_cfg = dict(max_epochs=max_epochs)

@@ -40,9 +40,7 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=2e-3, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.05),
     clip_grad=dict(max_norm=3.0),
     paramwise_cfg=_base_.optim_wrapper.paramwise_cfg)
-param_scheduler = _base_.param_scheduler
-param_scheduler[0]['end'] = warmup_epochs
-param_scheduler[1].update(begin=warmup_epochs, end=max_epochs, T_max=max_epochs - warmup_epochs)
+param_scheduler = dict(warmup=warmup_epochs, end=max_epochs)
 train_cfg = dict(max_epochs=max_epochs)
 
 default_hooks = dict(

@@ -25,9 +25,7 @@ train_dataloader = dict(
 max_epochs = 50
 # no AMP: upstream tools run this config on CPU as it is
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=1e-3))
-param_scheduler = _base_.param_scheduler
-param_scheduler[0]['end'] = 5
-param_scheduler[1].update(begin=5, end=max_epochs, T_max=max_epochs - 5)
+param_scheduler = dict(warmup=5, end=max_epochs)
 train_cfg = dict(max_epochs=max_epochs)
 
 default_hooks = dict(

@@ -1,4 +1,5 @@
 from .hooks import FAMTRefreshHook
 from .runner import MidEpochResumeTrainLoop
+from .schedulers import WarmupCosineLR
 
-__all__ = ['FAMTRefreshHook', 'MidEpochResumeTrainLoop']
+__all__ = ['FAMTRefreshHook', 'MidEpochResumeTrainLoop', 'WarmupCosineLR']

@@ -19,23 +19,20 @@ optim_wrapper = dict(
             'cls_token': dict(decay_mult=0.0),
         }))
 
-param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=2.5e-7 / 3e-4,
-        by_epoch=True,
-        begin=0,
-        end=warmup_epochs,
-        convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min_ratio=2.5e-6 / 3e-4,
-        by_epoch=True,
-        begin=warmup_epochs,
-        end=max_epochs,
-        T_max=max_epochs - warmup_epochs,
-        convert_to_iter_based=True),
-]
+# The official code's timm CosineLRScheduler, stepped per iteration: the warm-up replaces the
+# first 20 epochs of ONE cosine over all 300 (warmup_prefix=False), warm-up start and floor
+# the same for every parameter group. mmpretrain's LinearLR + CosineAnnealingLR pair
+# (cosine restarted after the warm-up) is `convention='mae'`-like; see WarmupCosineLR.
+param_scheduler = dict(
+    type='WarmupCosineLR',
+    convention='timm',
+    warmup=warmup_epochs,
+    warmup_ratio=2.5e-7 / 3e-4,
+    min_ratio=2.5e-6 / 3e-4,
+    by_epoch=True,
+    begin=0,
+    end=max_epochs,
+    convert_to_iter_based=True)
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 

@@ -4,6 +4,9 @@
 # per-GPU BatchNorm1d as in the official code. The teacher is an EMA copy of backbone + projector,
 # momentum 0.996 -> 1.0 (cosine over the run's iterations). FusedBEiTPretrainViT is mmpretrain's
 # BEiTPretrainViT (same state dict) with fused attention; fused_attn=False gives the stock one.
+# Init as the official code: init_style='beit' (N(0, 0.02) truncated at +-0.02 for Linear,
+# Conv2d and tokens, blocks' output layers divided by sqrt(2 * depth)) and the projector's
+# Linear layers drawn the same way (init_style='mmpretrain' gives init_cfg's init instead).
 model = dict(
     type='ConMIM',
     momentum=0.996,
@@ -21,6 +24,7 @@ model = dict(
         use_rel_pos_bias=False,
         use_shared_rel_pos_bias=True,
         layer_scale_init_value=0.1,
+        init_style='beit',
         init_cfg=[
             dict(type='TruncNormal', std=0.02, layer='Linear'),
             dict(type='TruncNormal', std=0.02, layer='Conv2d'),
@@ -36,5 +40,9 @@ model = dict(
         with_last_bn=True,
         with_last_bn_affine=False,
         with_avg_pool=False,
-        norm_cfg=dict(type='BN1d')),
+        norm_cfg=dict(type='BN1d'),
+        init_cfg=[
+            dict(type='TruncNormal', std=0.02, a=-0.02, b=0.02, layer='Linear'),
+            dict(type='Constant', val=1, layer=['_BatchNorm']),
+        ]),
     head=dict(type='MIMHead', loss=dict(type='PatchInfoNCELoss', temperature=0.1)))

@@ -1,7 +1,8 @@
-"""mmpretrain's BEiT ViTs with a switch for fused attention (on by default)."""
+"""mmpretrain's BEiT ViTs with switches for fused attention and for the BEiT code's init."""
 from mmpretrain.models import BEiTPretrainViT, BEiTViT
 from mmpretrain.registry import MODELS
 
+from .beit_init import BEiTInitMixin
 from .fused_beit_attention import fuse_beit_attention
 
 
@@ -23,16 +24,17 @@ class FusedAttentionMixin:
 
 
 @MODELS.register_module()
-class FusedBEiTViT(FusedAttentionMixin, BEiTViT):
-    """``BEiTViT`` with ``fused_attn`` (default ``True``, see ``FusedAttentionMixin``).
+class FusedBEiTViT(BEiTInitMixin, FusedAttentionMixin, BEiTViT):
+    """``BEiTViT`` with ``fused_attn`` (default ``True``, see ``FusedAttentionMixin``) and
+    ``init_style`` (default ``'mmpretrain'``, see ``BEiTInitMixin``).
 
     State-dict names are ``BEiTViT``'s, so checkpoints load strictly into either class.
     """
 
 
 @MODELS.register_module()
-class FusedBEiTPretrainViT(FusedAttentionMixin, BEiTPretrainViT):
-    """``BEiTPretrainViT`` (mask token) with ``fused_attn`` (default ``True``).
+class FusedBEiTPretrainViT(BEiTInitMixin, FusedAttentionMixin, BEiTPretrainViT):
+    """``BEiTPretrainViT`` (mask token) with ``fused_attn`` and ``init_style``.
 
     State-dict names are ``BEiTPretrainViT``'s, so checkpoints load strictly into either class.
     """
