@@ -53,10 +53,11 @@ def test_flagship_recipe():
     assert cfg.optim_wrapper.optimizer.lr == pytest.approx(1.2e-3)
     assert cfg.optim_wrapper.optimizer.betas == (0.9, 0.95)
     assert cfg.optim_wrapper.clip_grad.max_norm == 3.0
-    warmup, cosine = cfg.param_scheduler
-    assert warmup.end == cosine.begin == 20 and cosine.end == cfg.train_cfg.max_epochs == 800
-    assert warmup.start_factor * 1.2e-3 == pytest.approx(2.5e-7 * 4)
-    assert cosine.eta_min_ratio * 1.2e-3 == pytest.approx(2.5e-6 * 4)
+    schedule = cfg.param_scheduler
+    assert (schedule.type, schedule.convention) == ('WarmupCosineLR', 'timm')
+    assert schedule.warmup == 20 and schedule.end == cfg.train_cfg.max_epochs == 800
+    assert schedule.warmup_ratio * 1.2e-3 == pytest.approx(2.5e-7 * 4)
+    assert schedule.min_ratio * 1.2e-3 == pytest.approx(2.5e-6 * 4)
     assert cfg.train_dataloader.dataset.data_root == 'data/imagenet/'
     resnet = Config.fromfile(osp.join(REPO, 'configs', 'mfm_resnet50_300e.py'))
     mask = find_transform(cfg.train_dataloader.dataset.pipeline, 'FrequencyMaskGenerator')

@@ -42,9 +42,10 @@ def test_pretraining_recipe(name, epochs):
     assert (optimizer.type, optimizer.lr, optimizer.betas, optimizer.weight_decay) == (
         'AdamW', 1.5e-3, (0.9, 0.98), 0.05)
     assert cfg.optim_wrapper.clip_grad.max_norm == 1.0
-    warmup, cosine = cfg.param_scheduler
-    assert warmup.end == cosine.begin == 10
-    assert cosine.end == cosine.begin + cosine.T_max == cfg.train_cfg.max_epochs == epochs
+    schedule = cfg.param_scheduler
+    assert (schedule.type, schedule.convention, schedule.warmup) == ('WarmupCosineLR', 'beit', 10)
+    assert schedule.end == cfg.train_cfg.max_epochs == epochs
+    assert schedule.warmup_ratio == 0 and schedule.min_ratio * 1.5e-3 == pytest.approx(1e-5)
     model = cfg.model
     assert (model.momentum, model.end_momentum) == (0.996, 1.0)
     assert model.head.loss == dict(type='PatchInfoNCELoss', temperature=0.1)

@@ -1,5 +1,5 @@
-# Plain MAE ViT-B/16, 400 epochs, 8 GPUs x 512 = 4096 images, AMP: mmpretrain's recipe unchanged,
-# the baseline that FAMT is compared with (same schedule, same data, same machine).
+# Plain MAE ViT-B/16, 400 epochs, 8 GPUs x 512 = 4096 images, AMP: mmpretrain's recipe with the lr
+# schedule of MAE's code (below), the baseline that FAMT is compared with (same schedule, same data).
 #   tools/dist_train.sh configs/famt/mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py 8
 _base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py'
 
@@ -9,3 +9,18 @@ custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 # collate_fn's keys on to the function: declared again so that any tool can run this config
 # (tools/train.py also strips it, see mfm_mm.utils.load_config).
 train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))
+
+# MAE's util/lr_sched.adjust_learning_rate, per iteration: warm-up from 0 over 40 epochs, then a
+# cosine over the other 360 to 0 (mmpretrain's LinearLR + CosineAnnealingLR pair is the same
+# shape but starts the warm-up at 1e-4 of the lr).
+param_scheduler = dict(
+    _delete_=True,
+    type='WarmupCosineLR',
+    convention='mae',
+    warmup=40,
+    warmup_ratio=0.0,
+    min_ratio=0.0,
+    by_epoch=True,
+    begin=0,
+    end=400,
+    convert_to_iter_based=True)

@@ -25,7 +25,7 @@ def small_run_options(data_root: str, epochs: int) -> list:
         'model.backbone.arch=deit-tiny', 'model.backbone.img_size=64',
         'model.neck.in_channels=192', 'model.neck.hid_channels=512',
         'model.neck.out_channels=128', f'train_cfg.max_epochs={epochs}',
-        'param_scheduler.0.end=1', 'param_scheduler.1.begin=1',
+        'param_scheduler.warmup=1', f'param_scheduler.end={epochs}',
         'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
         'default_hooks.checkpoint.max_keep_ckpts=4', 'randomness.seed=0',
     ]

@@ -23,8 +23,8 @@ def famt_small_options(data_root: str, epochs: int) -> list:
         'model.neck.decoder_embed_dim=128', 'model.neck.decoder_depth=2',
         'model.neck.decoder_num_heads=4', 'custom_hooks.0.warmup_epochs=1',
         'custom_hooks.0.interval=10', 'custom_hooks.0.batch_size=16',
-        f'train_cfg.max_epochs={epochs}', 'param_scheduler.0.end=1',
-        'param_scheduler.1.begin=1', 'param_scheduler.1.end=4', 'param_scheduler.1.T_max=3',
+        f'train_cfg.max_epochs={epochs}', 'param_scheduler.warmup=1',
+        'param_scheduler.end=4',
         'default_hooks.logger.interval=1', 'randomness.seed=0', 'resume=False',
     ]
 

@@ -33,7 +33,7 @@ def small_run_options(data_root: str, epochs: int, size: int = 64) -> list:
         step_option('FrequencyMaskGenerator', 'input_size', size),
         step_option('FrequencyMaskGenerator', 'radius', size // 16),
         f'model.backbone.img_size={size}', f'train_cfg.max_epochs={epochs}',
-        'param_scheduler.0.end=1', 'param_scheduler.1.begin=1',
+        'param_scheduler.warmup=1', f'param_scheduler.end={epochs}',
         'default_hooks.logger.interval=1', 'randomness.seed=0',
     ]
 

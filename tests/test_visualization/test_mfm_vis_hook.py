@@ -32,8 +32,7 @@ def tensorboard_run(tiny_imagenet, tmp_path_factory):
         'train_dataloader.dataset.pipeline.1.scale': 64,
         'train_dataloader.dataset.pipeline.3.input_size': 64,
         'train_dataloader.dataset.pipeline.3.radius': 4, 'model.backbone.img_size': 64,
-        'train_cfg.max_epochs': 2, 'param_scheduler.0.end': 1, 'param_scheduler.1.begin': 1,
-        'param_scheduler.1.end': 2, 'param_scheduler.1.T_max': 1,
+        'train_cfg.max_epochs': 2, 'param_scheduler.warmup': 1, 'param_scheduler.end': 2,
         'default_hooks.logger.interval': 1, 'default_hooks.checkpoint.interval': 2,
         'custom_hooks.0.interval': 1, 'custom_hooks.0.num_images': 2, 'randomness.seed': 0})
     runner = build_runner(cfg)
