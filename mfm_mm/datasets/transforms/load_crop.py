@@ -98,7 +98,7 @@ class LoadRandomResizedCrop(SafeLoadImageFromFile):
         box = (round(left * sx), round(top * sy), round((left + crop_w) * sx),
                round((top + crop_h) * sy))
         crop = image.crop(box).resize((out_w, out_h), pillow_interp_codes[self.crop.interpolation])
-        img = np.asarray(crop)
+        img = np.array(crop)  # writable: later steps may draw on it in place
         if self.channel_order == 'bgr':
             img = img[..., ::-1]
         if self.to_float32:
