@@ -59,7 +59,7 @@ def test_pretraining_recipe(name, epochs):
     assert not model.neck.with_last_bn_affine and not model.neck.with_bias
     mask = find_transform(cfg.train_pipeline, 'SimMIMMaskGenerator')
     assert (mask.mask_patch_size, mask.mask_ratio) == (32, 0.75)
-    assert find_transform(cfg.train_pipeline, 'RandomResizedCrop').crop_ratio_range == (0.08, 1.0)
+    assert find_transform(cfg.train_pipeline, 'LoadRandomResizedCrop').crop_ratio_range == (0.08, 1.0)
 
 
 @pytest.mark.parametrize('name, millions', [('conmim_vit-b_800e.py', 85.7),

@@ -32,7 +32,7 @@ def shrink(cfg, data_root: str, work_dir: str, size: int = 64):
     loader.update(batch_size=8, num_workers=0, persistent_workers=False)
     loader.dataset.update(data_root=data_root, indices=16)
     for step in loader.dataset.pipeline:
-        if step['type'] == 'RandomResizedCrop':
+        if step['type'] in ('LoadRandomResizedCrop', 'RandomResizedCrop'):
             step['scale'] = size
         elif step['type'] == 'FrequencyMaskGenerator':
             radius = step['radius']

@@ -18,9 +18,8 @@ model = dict(
     neck=dict(in_channels=embed_dims, encoder_stride=7))
 
 train_pipeline = [
-    dict(type='SafeLoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=img_size, crop_ratio_range=(0.5, 1.0),
-         backend='pillow', interpolation='bicubic'),
+    dict(type='LoadRandomResizedCrop', scale=img_size, crop_ratio_range=(0.5, 1.0),
+         interpolation='bicubic'),
     dict(type='FrequencyMaskGenerator', input_size=img_size, radius=5, low_pass_prob=0.5),
     dict(type='PackInputs', algorithm_keys=['freq_mask']),
 ]

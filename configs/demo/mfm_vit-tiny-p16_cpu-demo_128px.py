@@ -15,8 +15,8 @@ model = dict(
     neck=dict(in_channels=192))
 
 train_pipeline = _base_.train_pipeline
-train_pipeline[1]['scale'] = img_size
-train_pipeline[3].update(input_size=img_size, radius=9)
+train_pipeline[0]['scale'] = img_size
+train_pipeline[2].update(input_size=img_size, radius=9)
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,

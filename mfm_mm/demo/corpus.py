@@ -5,7 +5,7 @@ tests read them through mmpretrain's real ``ImageNet`` dataset and pipelines.
 """
 import os
 import os.path as osp
-from typing import Dict
+from typing import Dict, List
 
 import numpy as np
 from PIL import Image
@@ -67,3 +67,38 @@ def write_imagenet_folder(root: str, crops_per_photo: int = 8, size: int = 160,
     with open(osp.join(root, 'meta', 'train.txt'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
     return len(lines)
+
+
+def write_imagenet_like_jpegs(root: str, count: int = 64, seed: int = 0) -> List[str]:
+    """Writes JPEGs shaped like ImageNet's from the bundled photos, for loader benchmarks.
+
+    Each is a random crop of a bundled photo with width / height in ``[3/4, 4/3]``, resized
+    so that its shorter side is uniform in 333-500 px, saved at quality 90 as
+    ``root/<photo>_<index>.JPEG``.
+
+    Args:
+        root: Folder to write to (created).
+        count: Number of images.
+        seed: Seed of the shapes and crop positions.
+
+    Returns:
+        The paths written.
+    """
+    rng = np.random.default_rng(seed)
+    photos = sorted(bundled_photos().items())
+    os.makedirs(root, exist_ok=True)
+    paths = []
+    for index in range(count):
+        name, photo = photos[index % len(photos)]
+        h, w = photo.shape[:2]
+        ratio = rng.uniform(3 / 4, 4 / 3)  # width / height of the written image
+        crop_w = min(w, int(h * ratio))
+        crop_h = min(h, int(crop_w / ratio))
+        top, left = rng.integers(0, h - crop_h + 1), rng.integers(0, w - crop_w + 1)
+        short = int(rng.integers(333, 501))
+        size = (short, round(short / ratio)) if ratio < 1 else (round(short * ratio), short)
+        path = osp.join(root, f'{name}_{index:04d}.JPEG')
+        Image.fromarray(photo[top:top + crop_h, left:left + crop_w]).resize(
+            size, Image.BICUBIC).save(path, quality=90)
+        paths.append(path)
+    return paths

@@ -8,7 +8,8 @@ from mmpretrain.registry import TRANSFORMS
 from .pipeline import transform_index
 
 LOADERS = {'train': ('train_dataloader', 'val_dataloader'), 'test': ('test_dataloader', )}
-CROPS = ('RandomResizedCrop', 'RandomResizedCropWithBox', 'RandomCrop', 'CenterCrop')
+CROPS = ('LoadRandomResizedCrop', 'RandomResizedCrop', 'RandomResizedCropWithBox', 'RandomCrop',
+         'CenterCrop')
 SIZE_OPTIONS = ('scale', 'crop_size', 'size')
 
 

@@ -1,4 +1,6 @@
 """CheckedImageNet: a bad annotation file is reported at build time with file and line."""
+import os
+
 import pytest
 from mmengine.registry import DefaultScope
 from mmpretrain.registry import DATASETS
@@ -50,3 +52,14 @@ def test_missing_images_are_named_unless_the_check_is_off(tmp_path):
     assert len(build(root, check_images=3)) == 4  # more images listed than the limit
     with pytest.raises(FileNotFoundError):
         build(root, check_images=4)
+
+
+def test_listed_fifo_and_folder_are_named_as_not_regular_files(tmp_path):
+    root = data_root(tmp_path, ['a/1.JPEG 0', 'a/pipe.JPEG 0', 'a/folder.JPEG 1'])
+    os.mkfifo(tmp_path / 'train' / 'a' / 'pipe.JPEG')
+    (tmp_path / 'train' / 'a' / 'folder.JPEG').mkdir()
+    with pytest.raises(ValueError, match=r'2 of 3 listed images .* not regular files .*'
+                                         r'line 2: a/pipe.JPEG \(a FIFO \(named pipe\), not a '
+                                         r'regular file\); line 3: a/folder.JPEG \(a directory'):
+        build(root)
+    assert len(build(root, check_images=False)) == 3  # the loader refuses them instead

@@ -19,7 +19,7 @@ def small_run_options(data_root: str, epochs: int) -> list:
     return [
         f'train_dataloader.dataset.data_root={data_root}',
         'train_dataloader.batch_size=8', 'train_dataloader.num_workers=2',
-        step_option('RandomResizedCrop', 'scale', 64, PIPELINE),
+        step_option('LoadRandomResizedCrop', 'scale', 64, PIPELINE),
         step_option('SimMIMMaskGenerator', 'input_size', 64, PIPELINE),
         step_option('SimMIMMaskGenerator', 'mask_patch_size', 16, PIPELINE),  # 4 x 4, 12 masked
         'model.backbone.arch=deit-tiny', 'model.backbone.img_size=64',

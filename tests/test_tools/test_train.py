@@ -29,7 +29,7 @@ def small_run_options(data_root: str, epochs: int, size: int = 64) -> list:
     return [
         f'train_dataloader.dataset.data_root={data_root}',
         'train_dataloader.batch_size=8', 'train_dataloader.num_workers=2',
-        step_option('RandomResizedCrop', 'scale', size),
+        step_option('LoadRandomResizedCrop', 'scale', size),
         step_option('FrequencyMaskGenerator', 'input_size', size),
         step_option('FrequencyMaskGenerator', 'radius', size // 16),
         f'model.backbone.img_size={size}', f'train_cfg.max_epochs={epochs}',

@@ -22,7 +22,7 @@ def pretrained_tiny_mfm(data_root: str, work_dir: str) -> str:
         run_tool([PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, '--cfg-options',
                   f'train_dataloader.dataset.data_root={data_root}',
                   'train_dataloader.batch_size=8', 'train_dataloader.num_workers=1',
-                  step_option('RandomResizedCrop', 'scale', 64),
+                  step_option('LoadRandomResizedCrop', 'scale', 64),
                   step_option('FrequencyMaskGenerator', 'input_size', 64),
                   step_option('FrequencyMaskGenerator', 'radius', 4), 'model.backbone.img_size=64',
                   'train_cfg.max_epochs=1', 'param_scheduler.warmup=1',

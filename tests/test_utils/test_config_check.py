@@ -41,9 +41,9 @@ def test_optional_mask_size_must_match_the_crop(tiny_imagenet):
 def test_a_radius_that_does_not_fit_the_crop_fails_before_training(tiny_imagenet):
     cfg = vit_cfg(tiny_imagenet)
     pipeline = cfg.train_dataloader.dataset.pipeline
-    find_transform(pipeline, 'RandomResizedCrop').scale = 24
+    find_transform(pipeline, 'LoadRandomResizedCrop').scale = 24
     cfg.model.backbone.img_size = 24
-    with pytest.raises(ValueError, match=r'pipeline\[3\] \(crop size \(24, 24\)\): '
+    with pytest.raises(ValueError, match=r'pipeline\[2\] \(crop size \(24, 24\)\): '
                                          r'FrequencyMaskGenerator: radius 16 is'):
         check_config(cfg)
     find_transform(pipeline, 'FrequencyMaskGenerator').radius = 1 / 7  # scales with the crop

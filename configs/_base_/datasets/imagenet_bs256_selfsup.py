@@ -1,6 +1,7 @@
 # ImageNet-1k for self-supervised pre-training, shared by MFM and ConMIM:
 # data/imagenet/{meta/train.txt, train/<wnid>/*.JPEG}, 256 images per GPU, ImageNet mean/std.
-# Children set `train_pipeline` and `train_dataloader = dict(dataset=dict(pipeline=...))`.
+# Children set `train_pipeline` and `train_dataloader = dict(dataset=dict(pipeline=...))`; their
+# pipelines start with LoadRandomResizedCrop, which gives RGB images (so to_rgb=False).
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 
 # CheckedImageNet: mmpretrain's ImageNet with meta/train.txt checked at build (malformed
@@ -11,7 +12,7 @@ data_preprocessor = dict(
     type='SelfSupDataPreprocessor',
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
-    to_rgb=True)
+    to_rgb=False)
 
 train_dataloader = dict(
     batch_size=256,

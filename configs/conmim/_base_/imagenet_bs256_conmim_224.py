@@ -7,7 +7,7 @@
 _base_ = '../../_base_/datasets/imagenet_bs256_selfsup.py'
 
 strong_view = [
-    dict(type='NumpyToPIL', to_rgb=True),
+    dict(type='NumpyToPIL', to_rgb=False),  # the loader gives RGB
     dict(
         type='RandomApply',
         transforms=[
@@ -20,17 +20,15 @@ strong_view = [
         ],
         prob=0.8),
     dict(type='torchvision/RandomGrayscale', p=0.2),
-    dict(type='PILToNumpy', to_bgr=True),
+    dict(type='PILToNumpy', to_bgr=False),
     dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf', prob=0.1),
     dict(type='Solarize', thr=128, prob=0.2),
 ]
 train_pipeline = [
-    dict(type='SafeLoadImageFromFile'),
     dict(
-        type='RandomResizedCrop',
+        type='LoadRandomResizedCrop',
         scale=224,
         crop_ratio_range=(0.08, 1.0),
-        backend='pillow',
         interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='MultiView', num_views=[1, 1], transforms=[[], strong_view]),

@@ -10,9 +10,11 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from mmpretrain.registry import DATASETS
+from PIL import Image
 
 from conftest import REPO
 from mfm_mm.demo import bundled_photos
+from mfm_mm.utils import find_transform
 
 CONFIG = osp.join(REPO, 'configs', 'conmim', 'conmim_vit-b_300e.py')
 
@@ -29,26 +31,27 @@ def correlation(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a * b).sum() / (a.norm() * b.norm()))
 
 
-def run(pipeline, image: np.ndarray, seed: int) -> dict:
+def run(pipeline, path: str, seed: int) -> dict:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    return pipeline(dict(img=image.copy(), img_shape=image.shape[:2], ori_shape=image.shape[:2]))
+    return pipeline(dict(img_path=path))
 
 
 @pytest.fixture(scope='module')
-def setup():
+def setup(tmp_path_factory):
     cfg = Config.fromfile(CONFIG)
     init_default_scope('mmpretrain')
-    image = np.ascontiguousarray(bundled_photos()['chelsea'][..., ::-1])  # BGR, as loaded
-    return cfg, image
+    path = str(tmp_path_factory.mktemp('conmim') / 'chelsea.png')
+    Image.fromarray(bundled_photos()['chelsea']).save(path)
+    return cfg, path
 
 
 def test_views_share_crop_and_flip_on_a_real_photo(setup):
-    cfg, image = setup
-    pipeline = Compose(cfg.train_pipeline[1:])  # the photo replaces LoadImageFromFile
+    cfg, path = setup
+    pipeline = Compose(cfg.train_pipeline)
     for seed in range(8):
-        out = run(pipeline, image, seed)
+        out = run(pipeline, path, seed)
         weak, strong = out['inputs']
         assert weak.shape == strong.shape == (3, 224, 224)
         mask = out['data_samples'].mask
@@ -60,13 +63,13 @@ def test_views_share_crop_and_flip_on_a_real_photo(setup):
 
 
 def test_without_photometric_changes_the_views_are_identical(setup):
-    cfg, image = setup
-    steps = copy.deepcopy(cfg.train_pipeline[1:])
-    steps[2]['transforms'] = [[], []]  # MultiView: weak view twice
+    cfg, path = setup
+    steps = copy.deepcopy(cfg.train_pipeline)
+    find_transform(steps, 'MultiView')['transforms'] = [[], []]  # weak view twice
     pipeline = Compose(steps)
     weak_views = []
     for seed in range(4):
-        weak, strong = run(pipeline, image, seed)['inputs']
+        weak, strong = run(pipeline, path, seed)['inputs']
         assert torch.equal(weak, strong)
         weak_views.append(weak)
     assert not torch.equal(weak_views[0], weak_views[1])  # the shared crop is random

@@ -2,6 +2,8 @@
 import io
 import os
 import os.path as osp
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -126,3 +128,38 @@ def test_dataloader_worker_error_names_the_file(messy_imagenet):
                         collate_fn=lambda batch: batch)
     with pytest.raises(ValueError, match='cannot read image .*truncated.JPEG'):
         next(iter(loader))
+
+
+@pytest.mark.parametrize('skip', [False, True])
+def test_a_listed_fifo_is_refused_at_once_not_opened(tmp_path, skip):
+    """A FIFO opened for reading blocks until a writer comes: the loader must not open it."""
+    fifo = str(tmp_path / 'pipe.JPEG')
+    os.mkfifo(fifo)
+    loader = SafeLoadImageFromFile(skip_unreadable=skip)
+    outcome = {}
+
+    def load():
+        try:
+            outcome['result'] = loader(dict(img_path=fifo))
+        except ValueError as err:
+            outcome['error'] = str(err)
+
+    worker = threading.Thread(target=load, daemon=True)
+    start = time.perf_counter()
+    worker.start()
+    worker.join(timeout=1.0)
+    assert not worker.is_alive() and time.perf_counter() - start < 1.0
+    if skip:
+        assert outcome == {'result': None} and loader.skipped == 1
+    else:
+        assert outcome['error'].startswith(
+            f'cannot read image {fifo} (ValueError: a FIFO (named pipe), not a regular file)')
+
+
+def test_a_folder_and_a_missing_file_are_named(tmp_path):
+    loader = SafeLoadImageFromFile()
+    (tmp_path / 'folder').mkdir()
+    with pytest.raises(ValueError, match=r'cannot read image .*folder \(ValueError: a directory'):
+        loader(dict(img_path=str(tmp_path / 'folder')))
+    with pytest.raises(ValueError, match=r'cannot read image .*gone.JPEG \(ValueError: no such '):
+        loader(dict(img_path=str(tmp_path / 'gone.JPEG')))
