@@ -67,6 +67,26 @@ def _check_frequency_mask(pipeline, crop: Tuple[int, int]) -> None:
             'mask takes the size of the image)')
 
 
+def _check_schedule_fits(cfg: Config) -> None:
+    """A ``WarmupCosineLR`` must end with the run, or its cosine would be cut or stop early."""
+    schedulers = cfg.get('param_scheduler') or []
+    schedulers = [schedulers] if isinstance(schedulers, dict) else schedulers
+    loop = cfg.get('train_cfg') or {}
+    for index, scheduler in enumerate(schedulers):
+        if scheduler.get('type') != 'WarmupCosineLR':
+            continue
+        length = loop.get('max_epochs') if scheduler.get('by_epoch', True) else loop.get(
+            'max_iters')
+        name = 'param_scheduler' if isinstance(cfg.param_scheduler, dict) else (
+            f'param_scheduler[{index}]')
+        if length is not None and scheduler.get('end') != length:
+            unit = 'max_epochs' if scheduler.get('by_epoch', True) else 'max_iters'
+            raise ValueError(
+                f'{name}.end ({scheduler.get("end")}) must equal train_cfg.{unit} ({length}): '
+                f'the cosine of WarmupCosineLR spans the whole run; set both (e.g. '
+                f'--cfg-options train_cfg.{unit}={length} {name}.end={length})')
+
+
 def check_config(cfg: Config, phase: str = 'train') -> None:
     """Fails early, naming the option, on missing data and inconsistent input sizes.
 
@@ -76,7 +96,8 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
 
     Raises:
         FileNotFoundError: A dataloader's ``data_root`` does not exist.
-        ValueError: The train crop and ``model.backbone.img_size`` (or the optional
+        ValueError: A ``WarmupCosineLR`` does not end with the run; the train crop and
+            ``model.backbone.img_size`` (or the optional
             ``FrequencyMaskGenerator.input_size``) disagree, or the mask radius does not fit
             the crop.
     """
@@ -91,6 +112,7 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
                 f'or with --cfg-options {name}.dataset.data_root=PATH)')
     if phase != 'train' or not cfg.get('train_dataloader'):
         return
+    _check_schedule_fits(cfg)
     pipeline = innermost_dataset(cfg.train_dataloader).get('pipeline', [])
     crop = crop_size(pipeline)
     if crop is None:

@@ -55,3 +55,11 @@ def test_backbone_size_must_match_the_crop(tiny_imagenet):
     cfg.model.backbone.img_size = 192
     with pytest.raises(ValueError, match=r'model.backbone.img_size \(192, 192\)'):
         check_config(cfg)
+
+
+def test_a_schedule_that_no_longer_fits_the_run_fails_naming_both_options(tiny_imagenet):
+    cfg = vit_cfg(tiny_imagenet)
+    cfg.train_cfg.max_epochs = 800  # param_scheduler.end stays 300
+    with pytest.raises(ValueError, match=r'param_scheduler.end \(300\) must equal '
+                                         r'train_cfg.max_epochs \(800\)'):
+        check_config(cfg)
