@@ -1,7 +1,7 @@
 # CPU demo (`make demo`): MFM pre-training of a 4-layer, 128-wide ViT with 7 px patches at 28 px
 # on the unlabelled digits of MNIST-5k (tools/demo.py writes them to data/demo_mnist/pretrain/;
 # mmpretrain's CustomDataset without labels reads every image under data_root). Same
-# algorithm, head, loss, optimizer and schedule shape as mfm_vit-s_300e.py; the sizes change:
+# algorithm, head, loss, init, optimizer and schedule shape as mfm_vit-s_300e.py; sizes change:
 # radius 5 of a 28 x 28 spectrum removes about the share of non-DC energy that radius 16
 # removes at 224. Plain fp32 OptimWrapper (no AMP).
 _base_ = '../mfm_vit-s_300e.py'

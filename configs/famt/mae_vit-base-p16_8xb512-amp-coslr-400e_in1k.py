@@ -24,3 +24,9 @@ param_scheduler = dict(
     begin=0,
     end=400,
     convert_to_iter_based=True)
+# MAE's code decays the tokens (timm's add_weight_decay skips only 1-D tensors and biases);
+# mmpretrain's MAE config exempts them.
+optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
+    'mask_token': dict(decay_mult=1.0),
+    'cls_token': dict(decay_mult=1.0),
+}))

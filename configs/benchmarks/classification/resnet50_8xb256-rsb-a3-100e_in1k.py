@@ -1,5 +1,6 @@
 # Fine-tuning an MFM ResNet-50 on ImageNet-1k, 100 epochs: mmpretrain's "ResNet strikes back"
-# A3 recipe (LAMB, BCE, mixup 0.1 / cutmix 1.0, train 160 px, test 224 px), 8 x 256 images,
+# A3 recipe (LAMB, BCE, mixup 0.1 / cutmix 1.0, train and test 224 px as mmpretrain's config;
+# timm's A3 trains at 160), 8 x 256 images,
 # initialised from MFM (paper: 78.5 top-1).
 _base_ = 'mmpretrain::resnet/resnet50_8xb256-rsb-a3-100e_in1k.py'
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)

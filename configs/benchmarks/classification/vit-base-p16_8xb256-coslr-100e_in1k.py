@@ -62,23 +62,19 @@ optim_wrapper = dict(
             '.cls_token': dict(decay_mult=0.0),
         }))
 
-param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=2.5e-7 / 2e-3,
-        by_epoch=True,
-        begin=0,
-        end=warmup_epochs,
-        convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=2.5e-7 * 2048 / 512,
-        by_epoch=True,
-        begin=warmup_epochs,
-        end=max_epochs,
-        T_max=max_epochs - warmup_epochs,
-        convert_to_iter_based=True),
-]
+# The official code's timm CosineLRScheduler (as in pre-training): one cosine over all epochs,
+# the warm-up replacing the first 5; warm-up start and floor 2.5e-7 * batch / 512 for every
+# layer-decay group (timm sets them absolutely).
+param_scheduler = dict(
+    type='WarmupCosineLR',
+    convention='timm',
+    warmup=warmup_epochs,
+    warmup_ratio=2.5e-7 / 2e-3,
+    min_ratio=2.5e-7 / 2e-3,
+    by_epoch=True,
+    begin=0,
+    end=max_epochs,
+    convert_to_iter_based=True)
 
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
 val_cfg = dict()

@@ -9,6 +9,5 @@ model = dict(
         init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
     head=dict(in_channels=384))
 
-param_scheduler = _base_.param_scheduler
-param_scheduler[1].update(end=max_epochs, T_max=max_epochs - _base_.warmup_epochs)
+param_scheduler = dict(end=max_epochs)
 train_cfg = dict(max_epochs=max_epochs)

@@ -29,7 +29,8 @@ train_pipeline = [
         type='LoadRandomResizedCrop',
         scale=224,
         crop_ratio_range=(0.08, 1.0),
-        interpolation='bicubic'),
+        interpolation='bicubic',
+        draft=False),  # full JPEG decode, as the official code
     dict(type='RandomFlip', prob=0.5),
     dict(type='MultiView', num_views=[1, 1], transforms=[[], strong_view]),
     dict(

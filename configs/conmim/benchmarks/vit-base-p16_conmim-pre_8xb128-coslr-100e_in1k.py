@@ -17,7 +17,25 @@ model = dict(
         init_cfg=dict(
             type='Pretrained',
             checkpoint='work_dirs/conmim_vit-b_800e/teacher_backbone.pth',
-            prefix='backbone.')))
+            prefix='backbone.')),
+    # the BEiT code's head: N(0, 0.02) times init_scale 0.001 (mmpretrain's BEiT: std 0.02)
+    head=dict(init_cfg=[dict(type='TruncNormal', layer='Linear', std=0.02 * 0.001)]))
+# fp16 with a dynamic loss scale, as the official DeepSpeed run (mmpretrain's BEiT: fp32)
+optim_wrapper = dict(type='AmpOptimWrapper', loss_scale='dynamic')
+# The BEiT code's utils.cosine_scheduler, per iteration: np.linspace warm-up from 0 over 20
+# epochs, a cosine over the other 80 to min_lr 1e-6; every value times the group's layer-decay
+# scale (mmpretrain's BEiT: LinearLR from 1e-4 and one absolute 1e-6 floor for every group).
+param_scheduler = dict(
+    _delete_=True,
+    type='WarmupCosineLR',
+    convention='beit',
+    warmup=20,
+    warmup_ratio=0.0,
+    min_ratio=1e-6 / 4e-3,
+    by_epoch=True,
+    begin=0,
+    end=100,
+    convert_to_iter_based=True)
 # stop before training when the pre-trained file leaves backbone parameters unset (an
 # unconverted official release, another architecture); the mean-pool norm ln2 is new
 custom_hooks = [dict(type='PretrainedGuardHook', allowed_missing=['backbone.ln2.*'])]
