@@ -79,7 +79,7 @@ def test_vit_b_finetune_recipe():
     test = cfg.test_dataloader.dataset.pipeline
     assert (test[1].scale, test[2].crop_size) == (256, 224)
     assert cfg.optim_wrapper.optimizer.lr == pytest.approx(8e-3)
-    assert cfg.train_cfg.max_epochs == 100 and cfg.param_scheduler[0].end == 5
+    assert cfg.train_cfg.max_epochs == 100 and cfg.param_scheduler.warmup == 5
     assert Config.fromfile(VIT_B_FINETUNE.replace(
         'vit-base-p16_8xb256-coslr-100e', 'vit-small-p16_8xb256-coslr-200e')).train_cfg.max_epochs == 200
 
