@@ -1,4 +1,5 @@
 from .hooks import FAMTRefreshHook
+from .optimizers import FrozenParamsOptimWrapperConstructor
 from .runner import MidEpochResumeTrainLoop
 
-__all__ = ['FAMTRefreshHook', 'MidEpochResumeTrainLoop']
+__all__ = ['FAMTRefreshHook', 'FrozenParamsOptimWrapperConstructor', 'MidEpochResumeTrainLoop']
