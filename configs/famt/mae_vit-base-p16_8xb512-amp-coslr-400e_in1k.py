@@ -9,3 +9,10 @@ custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 # collate_fn's keys on to the function: declared again so that any tool can run this config
 # (tools/train.py also strips it, see mfm_mm.utils.load_config).
 train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))
+
+# mmpretrain's recipe without its explicit loss_scale='dynamic' (AmpOptimWrapper's default, the
+# same training): with no AMP-only key left, `--cfg-options optim_wrapper.type=OptimWrapper`
+# runs the recipe, parameter-wise settings included, in fp32 on CPU
+optim_wrapper = dict(
+    _delete_=True, **{key: value for key, value in _base_.optim_wrapper.items()
+                      if key != 'loss_scale'})
