@@ -12,7 +12,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.mfm_mm-installed
 REQS := $(LOCK)/torch.txt $(LOCK)/runtime.txt $(LOCK)/openmmlab.txt \
         requirements/lock/common-runtime.txt requirements/lock/common-openmmlab.txt \
-        requirements/demo.txt requirements/demo-data.txt requirements/tests.txt setup.py
+        requirements/demo.txt requirements/demo-data.txt requirements/tests.txt \
+        requirements/mim.txt setup.py
 WORK_DIR ?= work_dirs/demo
 
 .PHONY: install demo test test-fast test-torch2.1 clean

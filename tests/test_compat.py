@@ -35,7 +35,7 @@ def torchvision_fails_to_import() -> bool:
 def test_applied_fixes_match_their_conditions():
     expected = set()
     if importlib.util.find_spec('mmcv._ext') is None:
-        expected.add('mmcv-lite-ops')
+        expected.update({'mmcv-lite-ops', 'mmcv-lite-quiet-transformer'})
     if scipy_lacks_interp2d():
         expected.add('scipy-interp2d')
     if torchvision_fails_to_import():
@@ -122,7 +122,23 @@ def test_import_changes_nothing_outside_the_registries():
     assert result['after'] == result['before']
     # nothing of mmengine, torch, scipy or matplotlib is in the fix list
     assert set(result['applied']) <= {'torchvision-cpu-schemas', 'mmcv-lite-ops',
-                                      'scipy-interp2d'}
+                                      'mmcv-lite-quiet-transformer', 'scipy-interp2d'}
+
+
+def test_mmcv_lite_deformable_attention_warning_is_filtered_at_its_import_only():
+    if 'mmcv-lite-ops' not in compat.APPLIED:
+        pytest.skip('full mmcv installed: mmcv does not warn')
+    code = ('import warnings\n'
+            'import mfm_mm, mmpretrain.models  # noqa\n'
+            'assert not [f for f in warnings.filters if "Deformable" in str(f[1])]\n'
+            'warnings.warn("a later UserWarning")\n')
+    out = subprocess.run([sys.executable, '-c', code], cwd=REPO, capture_output=True,
+                         text=True, check=True)
+    assert 'MultiScaleDeformableAttention' not in out.stderr
+    assert 'UserWarning: a later UserWarning' in out.stderr
+    plain = subprocess.run([sys.executable, '-c', 'import mmcv.cnn.bricks.transformer'],
+                           capture_output=True, text=True, check=True)
+    assert 'Fail to import ``MultiScaleDeformableAttention``' in plain.stderr
 
 
 def test_interp2d_stand_in_reproduces_polynomials_on_grids():

@@ -64,6 +64,14 @@ def test_results_say_where_they_come_from():
             assert model.data.get('Measured With'), model.name
 
 
+def test_result_fields_fit_mim_search_at_its_default_width():
+    # `mim search` prints "<dataset>/<metric>" padded to the longest field + 2, then the value,
+    # cut to 80 columns: fields of up to 44 characters leave 34 for the values
+    fields = {f'{result.dataset}/{name}' for model in INDEX.models
+              for result in model.results or [] for name in result.metrics}
+    assert max(map(len, fields)) <= 44, sorted(fields, key=len)[-3:]
+
+
 def test_paper_numbers():
     top1 = {model.config: metrics['Top 1 Accuracy (paper)'] for model in INDEX.models
             for metrics in (r.metrics for r in model.results or [])

@@ -14,6 +14,7 @@ from mmengine.config import DictAction
 
 import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_mnist_folders
+from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, describe
 from mfm_mm.utils import build_runner, load_config
 
@@ -36,6 +37,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    quiet_known_warnings()
     start = time.time()
     threads, source, timings = choose_num_threads(args.threads)
     print(describe(threads, source, timings))

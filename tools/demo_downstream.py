@@ -26,6 +26,7 @@ import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_mnist_folders
 from mfm_mm.demo.compare import compare, format_table, plot_curves, summarize
 from mfm_mm.demo.downstream import schedule_options
+from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, default_jobs, describe
 from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg, vit_arch
 
@@ -87,6 +88,7 @@ def check_arch(weights: dict, config: str) -> None:
 
 def main() -> None:
     args = parse_args()
+    quiet_known_warnings()  # the console shows progress and results only
     start = time.time()
     # several runs: one thread each, side by side (the runs never wait on each other)
     threads, source, timings = choose_num_threads(args.threads,

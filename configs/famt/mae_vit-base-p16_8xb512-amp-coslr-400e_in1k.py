@@ -24,9 +24,13 @@ param_scheduler = dict(
     begin=0,
     end=400,
     convert_to_iter_based=True)
+# mmpretrain's recipe without its explicit loss_scale='dynamic' (AmpOptimWrapper's default, the
+# same training): with no AMP-only key left, `--cfg-options optim_wrapper.type=OptimWrapper`
+# runs the recipe, parameter-wise settings included, in fp32 on CPU
+optim_wrapper = dict(
+    _delete_=True, **{key: value for key, value in _base_.optim_wrapper.items()
+                      if key != 'loss_scale'})
 # MAE's code decays the tokens (timm's add_weight_decay skips only 1-D tensors and biases);
 # mmpretrain's MAE config exempts them.
-optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
-    'mask_token': dict(decay_mult=1.0),
-    'cls_token': dict(decay_mult=1.0),
-}))
+optim_wrapper['paramwise_cfg']['custom_keys'].update(
+    mask_token=dict(decay_mult=1.0), cls_token=dict(decay_mult=1.0))

@@ -18,6 +18,7 @@ import torch
 from mmengine.runner import Runner
 
 from ..utils import build_runner, load_config
+from .quiet import quiet_known_warnings
 
 Curves = Dict[str, List[List[float]]]  # arm -> one curve per seed
 
@@ -52,8 +53,9 @@ def run_arm(config: str, work_dir: str, options: dict, metric: str) -> List[floa
 
 
 def _init_worker(num_threads: int) -> None:
-    """Process-pool initializer: the parent's torch thread count in every worker."""
+    """Process-pool initializer: the parent's torch thread count and warning filters."""
     torch.set_num_threads(num_threads)
+    quiet_known_warnings()
 
 
 def _run_arm_logged(config: str, work_dir: str, options: dict, metric: str) -> List[float]:

@@ -79,7 +79,22 @@ def load_release(path: str) -> Release:
         UnknownFormat: ``path`` is a checkpoint of no known format.
         ValueError: ``path`` is not a checkpoint or pickles code.
     """
-    checkpoint = _load_dict(path)
+    return release_from(_load_dict(path), path)
+
+
+def release_from(checkpoint: dict, path: str) -> Release:
+    """The backbone (and head) of a checkpoint dict already loaded from ``path``.
+
+    Args:
+        checkpoint: What :func:`mfm_mm.fileio.load_checkpoint_file` returned for ``path``.
+        path: The file, for error messages.
+
+    Returns:
+        As :func:`load_release`.
+
+    Raises:
+        UnknownFormat: ``checkpoint`` is of no known format.
+    """
     own = _tensors(checkpoint.get('state_dict', checkpoint))
     if any(key.startswith('backbone.') for key in own):
         backbone = {key[len('backbone.'):]: value for key, value in own.items()

@@ -17,6 +17,7 @@ Two steps, one module:
   converted backbone computes the source's features exactly before fine-tuning starts.
 """
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -197,7 +198,9 @@ def vit_arch(weights: Weights) -> dict:
 def _relative_position_index(grid: Tuple[int, int], num_heads: int) -> torch.Tensor:
     """mmseg's relative position index for a ``grid`` of patches (+ the class token)."""
     from mmseg.models.backbones.beit import BEiTAttention
-    attention = BEiTAttention(embed_dims=num_heads, num_heads=num_heads, window_size=grid)
+    with warnings.catch_warnings():  # mmseg calls torch.meshgrid without indexing='ij'
+        warnings.filterwarnings('ignore', message='torch.meshgrid', category=UserWarning)
+        attention = BEiTAttention(embed_dims=num_heads, num_heads=num_heads, window_size=grid)
     return attention.relative_position_index
 
 

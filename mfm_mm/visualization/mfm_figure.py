@@ -16,7 +16,11 @@ COLUMNS = ('image', 'log-magnitude spectrum', 'kept frequencies', 'corrupted inp
 # panel shows the input's kept frequencies plus the predicted removed ones (the raw decoder
 # output is unconstrained on the kept frequencies). Corruptions without a mask (resampling,
 # blur, noise) are scored on all frequencies: the panel is the raw decoder output, and the
-# mask panel shows the corruption's transfer |F(corrupted)| / |F(image)|, clipped to [0, 1].
+# mask panel shows the corruption's transfer |F(corrupted)| / |F(image)|, clipped to [0, 1],
+# titled as such, and each row's caption says what the corruption did.
+# the mask panel's column title when the corruption has no mask
+TRANSFER_TITLE = 'transfer |F(corrupted)| / |F(image)|'
+CAPTION = 'pretext'  # the panels' per-image caption key: what the corruption did
 MASK_KINDS = {(True, False): 'low-pass', (False, True): 'high-pass', (True, True): 'band-stop',
               (False, False): 'band-pass'}
 
@@ -37,7 +41,9 @@ def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray
 
     Returns:
         Arrays keyed by :data:`COLUMNS`: RGB images ``(N, H, W, 3)`` in ``[0, 1]``, the log
-        spectrum ``(N, H, W)`` and the fftshift-ed masks (or transfers) ``(N, H, W)``.
+        spectrum ``(N, H, W)`` and the fftshift-ed masks (or transfers) ``(N, H, W)``; and
+        under :data:`CAPTION` what the corruption did to each image (``'low-pass mask'``, or
+        the corruption's ``describe()``, e.g. ``'bicubic down x8, up x8'``).
     """
     model = unwrap_model(model)
     was_training = model.training
@@ -55,15 +61,18 @@ def mfm_panels(model: torch.nn.Module, data_batch: dict) -> Dict[str, np.ndarray
     clean, degraded = _to_unit(inputs, mean, std), _to_unit(corrupted, mean, std)
     if keep is not None:
         mask = torch.fft.fftshift(keep, dim=(-2, -1)).float().cpu().numpy()
+        captions = [f'{mask_kind(row)} mask' for row in mask]
     else:
         mask = (_centred_spectrum(degraded) / _centred_spectrum(clean).clamp_min(1e-8)).clamp(
             0., 1.).numpy()
+        captions = [model.corruption.describe()] * len(mask)
     return {
         COLUMNS[0]: clean,
         COLUMNS[1]: _centred_spectrum(clean).log1p().numpy(),
         COLUMNS[2]: mask,
         COLUMNS[3]: degraded,
         COLUMNS[4]: _to_unit(reconstruction, mean, std),
+        CAPTION: np.array(captions),
     }
 
 
@@ -147,8 +156,8 @@ def _mfm_figure(panels: Dict[str, np.ndarray], titles: Sequence[str]) -> Figure:
     rows = len(panels[titles[0]])
     fig = Figure(figsize=(2.4 * len(titles), 2.4 * rows), dpi=100)
     axes = fig.subplots(rows, len(titles), squeeze=False)
+    masked = all(mask_kind(mask) != 'transfer' for mask in panels[COLUMNS[2]])
     for row in range(rows):
-        kind = mask_kind(panels[COLUMNS[2]][row])
         for col, title in enumerate(titles):
             ax = axes[row, col]
             image = panels[title][row]
@@ -156,9 +165,10 @@ def _mfm_figure(panels: Dict[str, np.ndarray], titles: Sequence[str]) -> Figure:
             ax.set_xticks([])
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(title, fontsize=9)
+                ax.set_title(title if masked or title != COLUMNS[2] else TRANSFER_TITLE,
+                             fontsize=9)
             if title == COLUMNS[2]:
-                ax.set_xlabel(kind, fontsize=8)
+                ax.set_xlabel(panels[CAPTION][row], fontsize=8)
     fig.tight_layout()
     return fig
 

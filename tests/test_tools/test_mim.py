@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from conftest import PYTHON, REPO, run_tool
+from test_metafiles import INDEX
 
 SOURCES = ('setup.py', 'MANIFEST.in', 'README.md', 'LICENSE', 'CITATION.cff', 'model-index.yml',
            'requirements', 'configs', 'tools', 'mfm_mm')
@@ -86,6 +87,17 @@ def test_mim_search_lists_the_paper_numbers(site):
     assert found['mfm_resnet50_8xb256-amp-coslr-300e_in1k'] == 78.5
     assert found['conmim_vit-base-p16_8xb256-amp-coslr-800e_in1k'] == 83.7
     assert len(found) == 11
+
+
+def test_mim_search_shows_every_result_at_the_default_width(site):
+    out = subprocess.run([MIM, 'search', 'mfm_mm'], env=dict(os.environ, PYTHONPATH=site),
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    rows = [line for line in out.splitlines() if '(measured)' in line or '(paper)' in line]
+    assert len(rows) == sum(len(r.metrics) for m in INDEX.models for r in m.results or [])
+    for row in rows:
+        assert len(row) <= 80 and not row.endswith('...'), row
+        float(row.split()[-1])  # the number itself, not dots
+    assert 'imagenet-1k/top_1_accuracy_(paper)          83.1' in out
 
 
 def _assert_trained(work_dir: str) -> None:

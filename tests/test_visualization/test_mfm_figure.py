@@ -1,9 +1,11 @@
 import numpy as np
+import pytest
 import torch
 from mmpretrain.registry import MODELS
 from PIL import Image
 
-from mfm_mm.visualization import COLUMNS, mfm_panels, save_mfm_figure
+from mfm_mm.visualization import CAPTION, COLUMNS, TRANSFER_TITLE, mfm_panels, save_mfm_figure
+from mfm_mm.visualization.mfm_figure import _mfm_figure
 from test_models.test_algorithms.test_mfm import TINY_RESNET, TINY_VIT, photo_batch
 
 
@@ -13,7 +15,8 @@ def test_panels_show_the_corruption_and_keep_training_mode():
     model.train()
     panels = mfm_panels(model, photo_batch(32, n=3))
     assert model.training
-    assert list(panels) == list(COLUMNS)
+    assert list(panels) == [*COLUMNS, CAPTION]
+    assert set(panels[CAPTION]) <= {'low-pass mask', 'high-pass mask'}
     assert panels['image'].shape == (3, 32, 32, 3)
     assert panels['log-magnitude spectrum'].shape == panels['kept frequencies'].shape == (3, 32,
                                                                                             32)
@@ -73,3 +76,31 @@ def test_radial_power_of_a_cosine_peaks_at_its_radius():
     assert curve.shape == (33, ) and int(np.argmax(curve)) == 5
     # the Hann window spreads the two peak bins (4, 3), (-4, -3) over the neighbouring radii only
     assert curve[4:7].sum() > 0.9999 * curve.sum()
+
+
+def _captions(panels):
+    """Column titles of the first row and the mask column's per-row captions."""
+    axes = _mfm_figure(panels, COLUMNS).axes
+    return [ax.get_title() for ax in axes[:len(COLUMNS)]], [ax.get_xlabel() for ax in axes[2::5]]
+
+
+@pytest.mark.parametrize('corruption, caption', [
+    (dict(type='SuperResolutionCorruption', scale=8), 'bicubic down x8, up x8'),
+    (dict(type='GaussianBlurCorruption', sigma=2.0, kernel_sizes=(7, )),
+     'Gaussian blur, sigma 2 px'),
+    (dict(type='GaussianNoiseCorruption'), 'Gaussian noise, sigma 75/255'),
+])
+def test_restoration_pretexts_are_captioned_with_what_they_did(corruption, caption):
+    model = MODELS.build(dict(TINY_VIT, corruption=corruption))
+    titles, captions = _captions(mfm_panels(model, photo_batch(32, n=2)))
+    assert titles[2] == TRANSFER_TITLE and 'kept frequencies' not in titles
+    assert captions == [caption, caption]
+
+
+def test_masks_are_captioned_kept_frequencies_and_their_kind():
+    torch.manual_seed(0)
+    panels = mfm_panels(MODELS.build(TINY_VIT), photo_batch(32, n=3))
+    titles, captions = _captions(panels)
+    assert titles == list(COLUMNS)
+    assert captions == list(panels[CAPTION])
+    assert all(caption in ('low-pass mask', 'high-pass mask') for caption in captions)

@@ -7,7 +7,7 @@ custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 pretrained = 'work_dirs/mfm_resnet50_300e/mmpretrain_backbone.pth'
 model = dict(
     backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
-optim_wrapper = dict(type='AmpOptimWrapper', loss_scale='dynamic')
+optim_wrapper = dict(type='AmpOptimWrapper')  # dynamic loss scale: its default
 randomness = dict(seed=0, diff_rank_seed=True)
 # stop before training when the pre-trained file leaves backbone parameters unset (an
 # unconverted official release, another architecture)

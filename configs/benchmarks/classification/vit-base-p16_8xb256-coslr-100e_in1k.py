@@ -48,8 +48,8 @@ val_dataloader = dict(batch_size=batch_size, num_workers=10, persistent_workers=
 test_dataloader = val_dataloader
 
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
-    loss_scale='dynamic',
+    type='AmpOptimWrapper',  # dynamic loss scale is its default: no AMP-only key here, so
+    # `--cfg-options optim_wrapper.type=OptimWrapper` runs the recipe in fp32 on CPU
     optimizer=dict(type='AdamW', lr=base_lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05),
     constructor='LearningRateDecayOptimWrapperConstructor',
     paramwise_cfg=dict(

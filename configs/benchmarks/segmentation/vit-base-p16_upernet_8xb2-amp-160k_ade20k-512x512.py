@@ -43,8 +43,8 @@ model = dict(
 
 optim_wrapper = dict(
     _delete_=True,
-    type='AmpOptimWrapper',
-    loss_scale='dynamic',
+    type='AmpOptimWrapper',  # dynamic loss scale is its default: no AMP-only key here, so
+    # `--cfg-options optim_wrapper.type=OptimWrapper` runs the recipe in fp32 on CPU
     optimizer=dict(type='AdamW', lr=7e-4, betas=(0.9, 0.999), weight_decay=0.05),
     constructor='LearningRateDecayOptimizerConstructor',
     paramwise_cfg=dict(num_layers=12, decay_rate=0.65, decay_type='layer_wise'))

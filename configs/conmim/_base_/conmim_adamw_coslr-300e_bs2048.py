@@ -10,6 +10,8 @@ base_lr = 1.5e-3
 warmup_epochs = 10
 
 optim_wrapper = dict(
+    # mmengine's constructor, logging the frozen EMA teacher in one line instead of 194
+    constructor='FrozenParamsOptimWrapperConstructor',
     optimizer=dict(lr=base_lr, betas=(0.9, 0.98)),
     clip_grad=dict(max_norm=1.0),
     # the BEiT code decays mask_token (its no-decay list is pos_embed, cls_token, 1-D, biases)

@@ -20,8 +20,9 @@ model = dict(
             prefix='backbone.')),
     # the BEiT code's head: N(0, 0.02) times init_scale 0.001 (mmpretrain's BEiT: std 0.02)
     head=dict(init_cfg=[dict(type='TruncNormal', layer='Linear', std=0.02 * 0.001)]))
-# fp16 with a dynamic loss scale, as the official DeepSpeed run (mmpretrain's BEiT: fp32)
-optim_wrapper = dict(type='AmpOptimWrapper', loss_scale='dynamic')
+# fp16 with a dynamic loss scale (AmpOptimWrapper's default), as the official DeepSpeed run
+# (mmpretrain's BEiT: fp32)
+optim_wrapper = dict(type='AmpOptimWrapper')
 # The BEiT code's utils.cosine_scheduler, per iteration: np.linspace warm-up from 0 over 20
 # epochs, a cosine over the other 80 to min_lr 1e-6; every value times the group's layer-decay
 # scale (mmpretrain's BEiT: LinearLR from 1e-4 and one absolute 1e-6 floor for every group).

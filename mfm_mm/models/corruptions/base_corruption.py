@@ -37,6 +37,14 @@ class BaseCorruption(nn.Module, metaclass=ABCMeta):
             frequencies is removed.
         """
 
+    def describe(self) -> str:
+        """What the corruption does, in a few words (figure captions).
+
+        Returns:
+            E.g. ``'bicubic down x8, up x8'``; the class name unless a subclass says more.
+        """
+        return type(self).__name__
+
     def corrupt(self, inputs: torch.Tensor, data_samples: List[DataSample],
                 data_preprocessor: nn.Module) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
         """Corrupts normalised images in ``[0, 1]`` space, in float32 outside autocast.

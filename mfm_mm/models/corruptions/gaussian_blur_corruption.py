@@ -47,6 +47,10 @@ class GaussianBlurCorruption(BaseCorruption):
             offsets.abs() <= torch.tensor(self.kernel_sizes)[:, None] // 2)
         self.register_buffer('kernels', kernels / kernels.sum(1, keepdim=True), persistent=False)
 
+    def describe(self) -> str:
+        """Caption, e.g. ``'Gaussian blur, sigma 5 px'``."""
+        return f'Gaussian blur, sigma {self.sigma:g} px'
+
     def forward(self, images: torch.Tensor,
                 data_samples: List[DataSample]) -> Tuple[torch.Tensor, None]:
         """Blurs every image with its own kernel.

@@ -22,6 +22,10 @@ class GaussianNoiseCorruption(BaseCorruption):
         check_number('GaussianNoiseCorruption', 'sigma', sigma, low=0., low_closed=False)
         self.sigma = sigma
 
+    def describe(self) -> str:
+        """Caption, e.g. ``'Gaussian noise, sigma 75/255'``."""
+        return f'Gaussian noise, sigma {self.sigma * 255:.3g}/255'
+
     def forward(self, images: torch.Tensor,
                 data_samples: List[DataSample]) -> Tuple[torch.Tensor, None]:
         """Adds the noise.

@@ -27,6 +27,10 @@ class SuperResolutionCorruption(BaseCorruption):
         check_number('SuperResolutionCorruption', 'scale', scale, integer=True, low=2)
         self.scale = scale
 
+    def describe(self) -> str:
+        """Caption, e.g. ``'bicubic down x8, up x8'``."""
+        return f'bicubic down x{self.scale}, up x{self.scale}'
+
     def forward(self, images: torch.Tensor,
                 data_samples: List[DataSample]) -> Tuple[torch.Tensor, None]:
         """Down- and up-samples the batch.

@@ -1,0 +1,3 @@
+from .frozen_params_constructor import FrozenParamsOptimWrapperConstructor
+
+__all__ = ['FrozenParamsOptimWrapperConstructor']
