@@ -24,7 +24,7 @@ def famt_small_options(data_root: str, epochs: int) -> list:
         'model.neck.decoder_num_heads=4', 'custom_hooks.0.warmup_epochs=1',
         'custom_hooks.0.interval=10', 'custom_hooks.0.batch_size=16',
         f'train_cfg.max_epochs={epochs}', 'param_scheduler.warmup=1',
-        'param_scheduler.end=4',
+        f'param_scheduler.end={epochs}',
         'default_hooks.logger.interval=1', 'randomness.seed=0', 'resume=False',
     ]
 

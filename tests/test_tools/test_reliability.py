@@ -194,6 +194,7 @@ def test_second_run_in_a_work_dir_stops_and_a_stale_lock_is_taken_over(tiny_imag
     assert 'Epoch(train)' not in second.stdout
 
     options[options.index('train_cfg.max_epochs=50')] = 'train_cfg.max_epochs=1'
+    options[options.index('param_scheduler.end=50')] = 'param_scheduler.end=1'
     out = run_tool(train_args(work_dir, options, '--resume'))
     assert (f'work_dir lock: took over the stale lock of PID {first.pid} on '
             f'{socket.gethostname()} (that process is gone)') in out.stdout
@@ -210,12 +211,12 @@ def one_epoch(tiny_imagenet, tmp_path_factory):
 
 
 @pytest.mark.parametrize('change, message', [
-    (['train_dataloader.batch_size=16', 'train_cfg.max_epochs=2'],
+    (['train_dataloader.batch_size=16', 'train_cfg.max_epochs=2', 'param_scheduler.end=2'],
      'it was trained with 6 iterations per epoch (48 images, batch 8 x 1 processes), this run '
      'has 3 iterations per epoch (48 images, batch 16 x 1 processes). The restored schedule '
      'counts the old iterations'),
     (['model.backbone.arch.embed_dims=96', 'model.neck.in_channels=96',
-      'train_cfg.max_epochs=2'],
+      'train_cfg.max_epochs=2', 'param_scheduler.end=2'],
      "its model differs from the config's: 79 shape mismatches (first: "
      'backbone.cls_token (1, 1, 192) in the checkpoint, (1, 1, 96) in the model, '),
 ], ids=['batch size', 'model width'])

@@ -73,6 +73,7 @@ def test_vit_pretrains_checkpoints_and_resumes(tiny_imagenet, tmp_path):
     assert glob.glob(osp.join(work_dir, 'mfm_vis', 'epoch_6.png'))
 
     options[options.index('train_cfg.max_epochs=6')] = 'train_cfg.max_epochs=8'
+    options[options.index('param_scheduler.end=6')] = 'param_scheduler.end=8'
     out = run_tool([PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, '--resume',
                     '--cfg-options', *options])
     assert 'resumed epoch: 6, iter: 36' in out.stdout

@@ -25,7 +25,7 @@ def pretrained_tiny_mfm(data_root: str, work_dir: str) -> str:
                   step_option('LoadRandomResizedCrop', 'scale', 64),
                   step_option('FrequencyMaskGenerator', 'input_size', 64),
                   step_option('FrequencyMaskGenerator', 'radius', 4), 'model.backbone.img_size=64',
-                  'train_cfg.max_epochs=1', 'param_scheduler.warmup=1',
-                  'param_scheduler.end=2', 'custom_hooks=[]', 'randomness.seed=0'])
+                  'train_cfg.max_epochs=1', 'param_scheduler.warmup=0',
+                  'param_scheduler.end=1', 'custom_hooks=[]', 'randomness.seed=0'])
         _CHECKPOINTS[data_root] = osp.join(work_dir, 'epoch_1.pth')
     return _CHECKPOINTS[data_root]

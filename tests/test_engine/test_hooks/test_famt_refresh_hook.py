@@ -26,7 +26,7 @@ def small_config(data_root: str, work_dir: str, repeat: int = 0) -> Config:
         'model.neck.decoder_num_heads': 4, 'custom_hooks.0.warmup_epochs': 0,
         'custom_hooks.0.interval': 10, 'custom_hooks.0.batch_size': 16,
         'custom_hooks.0.num_workers': 0, 'train_cfg.max_epochs': 1,
-        'param_scheduler.warmup': 1, 'param_scheduler.end': 2,
+        'param_scheduler.warmup': 0, 'param_scheduler.end': 1,
         'default_hooks.checkpoint.interval': 1, 'resume': False})
     find_transform(cfg.train_dataloader.dataset.pipeline, 'RandomResizedCropWithBox').scale = 64
     if repeat:
