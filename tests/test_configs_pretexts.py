@@ -52,7 +52,8 @@ def shrink(cfg, data_root: str, work_dir: str, size: int = 64):
         backbone.update(arch=TINY_SWIN, img_size=size, pad_small_map=True)
         neck.in_channels = TINY_SWIN['embed_dims'] * 8
     cfg.train_cfg.max_epochs = 1
-    cfg.param_scheduler.update(warmup=0, end=1)  # the schedule spans the run
+    if isinstance(cfg.param_scheduler, dict):  # WarmupCosineLR spans the run
+        cfg.param_scheduler.update(warmup=0, end=1)
     cfg.default_hooks.logger.interval = 1
     cfg.work_dir = work_dir
     cfg.randomness = dict(seed=0)
