@@ -44,10 +44,10 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
 
 def _add_missing_hooks(cfg: Config, names: Sequence[str]) -> None:
     """Appends ``dict(type=name)`` to ``custom_hooks`` for each name not there yet."""
-    hooks = cfg.setdefault('custom_hooks', [])
-    for name in names:
-        if not any(hook.get('type') == name for hook in hooks):
-            hooks.append(dict(type=name))
+    hooks = list(cfg.get('custom_hooks') or [])  # Config.setdefault would return a copy
+    hooks += [dict(type=name) for name in names
+              if not any(hook.get('type') == name for hook in hooks)]
+    cfg.custom_hooks = hooks
 
 
 def switch_on_guarantees(cfg: Config) -> None:
