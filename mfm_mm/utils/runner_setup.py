@@ -8,6 +8,7 @@ from mmengine.runner import Runner
 
 from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu
+from .pipeline import merge_by_type
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
@@ -18,7 +19,8 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
         path: Config file.
         launcher: ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
         work_dir: ``--work-dir``; otherwise the config's, else ``work_dirs/<config name>``.
-        cfg_options: ``--cfg-options`` overrides.
+        cfg_options: ``--cfg-options`` overrides; list items may be named by type
+            (:func:`~mfm_mm.utils.pipeline.merge_by_type`).
 
     Returns:
         The config.
@@ -28,7 +30,7 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
     cfg = Config.fromfile(path)
     cfg.launcher = launcher
     if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+        merge_by_type(cfg, cfg_options)
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         collate = (cfg.get(name) or {}).get('collate_fn')
         if isinstance(collate, dict):

@@ -18,9 +18,9 @@ def test_demo_pretrains_then_reports_mfm_vs_random_over_seeds(tmp_path):
     data, work = str(tmp_path / 'data'), str(tmp_path / 'work')
     out = run_tool([PYTHON, 'tools/demo.py', '--work-dir', work, '--data-root', data,
                     '--threads', '1', '--cfg-options', 'train_dataloader.dataset.indices=64',
-                    'train_cfg.max_epochs=1', 'param_scheduler.0.end=1',
-                    'param_scheduler.1.begin=1', 'param_scheduler.1.end=2',
-                    'param_scheduler.1.T_max=1', 'custom_hooks.0.interval=1']).stdout
+                    'train_cfg.max_epochs=1', 'param_scheduler.LinearLR.end=1',
+                    'param_scheduler.CosineAnnealingLR.begin=1', 'param_scheduler.CosineAnnealingLR.end=2',
+                    'param_scheduler.CosineAnnealingLR.T_max=1', 'custom_hooks.MFMVisualizationHook.interval=1']).stdout
     assert 'torch threads: 1 (--threads)' in out
     assert "{'pretrain': 4000, 'train': 500, 'val': 1000}" in out
     assert osp.isfile(osp.join(work, 'mfm_vis', 'epoch_1.png'))

@@ -18,9 +18,9 @@ SOURCES = ('setup.py', 'MANIFEST.in', 'README.md', 'LICENSE', 'CITATION.cff', 'm
 MIM = osp.join(osp.dirname(PYTHON), 'mim')
 TINY = ['--cfg-options', 'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False', 'train_dataloader.dataset.indices=16',
-        'train_dataloader.dataset.pipeline.1.scale=64',
-        'train_dataloader.dataset.pipeline.3.input_size=64',
-        'train_dataloader.dataset.pipeline.3.radius=4', 'model.backbone.img_size=64',
+        'train_dataloader.dataset.pipeline.RandomResizedCrop.scale=64',
+        'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.input_size=64',
+        'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius=4', 'model.backbone.img_size=64',
         'train_cfg.max_epochs=1', 'default_hooks.logger.interval=1']
 
 

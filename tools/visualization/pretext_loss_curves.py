@@ -53,10 +53,10 @@ def train(config: str, data_root: str, epochs: int, work_dir: str) -> List[float
     options = {
         'train_dataloader.dataset.data_root': data_root,
         'train_cfg.max_epochs': epochs,
-        'param_scheduler.0.end': 1,
-        'param_scheduler.1.begin': 1,
-        'param_scheduler.1.end': epochs,
-        'param_scheduler.1.T_max': epochs - 1,
+        'param_scheduler.LinearLR.end': 1,
+        'param_scheduler.CosineAnnealingLR.begin': 1,
+        'param_scheduler.CosineAnnealingLR.end': epochs,
+        'param_scheduler.CosineAnnealingLR.T_max': epochs - 1,
         'custom_hooks': [dict(type='MFMVisualizationHook', interval=epochs, num_images=4)],
         'randomness.seed': 0,
     }
