@@ -1,4 +1,5 @@
 """Config loading and runner construction shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
 import os.path as osp
 from typing import Optional, Sequence
 
@@ -9,6 +10,7 @@ from mmengine.runner import Runner
 from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu
 from .pipeline import merge_by_type
+from .resume import checkpoints_in
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
@@ -41,6 +43,47 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(path))[0])
+    return cfg
+
+
+def apply_train_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Applies ``tools/train.py``'s switches to the config, in place.
+
+    Args:
+        cfg: The full config.
+        args: ``--resume``, ``--amp``, ``--no-validate``, ``--auto-scale-lr``,
+            ``--no-pin-memory`` and ``--no-persistent-workers``.
+
+    Returns:
+        The config.
+
+    Raises:
+        ValueError: The config itself sets ``resume=True`` (mmpretrain's MAE recipe does),
+            ``--resume`` was not given and the work_dir already holds checkpoints: a new
+            run would silently continue the old one.
+    """
+    if args.resume is None and cfg.get('resume'):
+        found = checkpoints_in(cfg.work_dir) if osp.isdir(cfg.work_dir) else []
+        if found:
+            raise ValueError(
+                f'{cfg.filename} sets resume=True itself (not --resume), and {cfg.work_dir} '
+                f'already holds checkpoints ({", ".join(map(osp.basename, found[:3]))}): add '
+                '--resume to continue that run, or pass a new --work-dir to start a new one')
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume is not None:
+        cfg.resume, cfg.load_from = True, None if args.resume == 'auto' else args.resume
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr.enable = True
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(name)
+        if loader is not None and args.no_pin_memory:
+            loader['pin_memory'] = False
+        if loader is not None and args.no_persistent_workers:
+            loader['persistent_workers'] = False
     return cfg
 
 
