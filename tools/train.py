@@ -3,6 +3,7 @@ import argparse
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
 from mfm_mm.utils import build_runner, load_config
+from mfm_mm.utils.runner_setup import apply_train_args
 from mfm_mm.utils.cli import add_launch_args, parse_launch_args
 
 
@@ -26,34 +27,10 @@ def parse_args() -> argparse.Namespace:
     return parse_launch_args(add_launch_args(parser))
 
 
-def merge_args(cfg, args):
-    """Applies the command-line switches to the config."""
-    if args.no_validate:
-        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
-    if args.auto_scale_lr:
-        cfg.auto_scale_lr.enable = True
-    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        loader = cfg.get(name)
-        if loader is None:
-            continue
-        if args.no_pin_memory:
-            loader['pin_memory'] = False
-        if args.no_persistent_workers:
-            loader['persistent_workers'] = False
-    return cfg
-
-
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.work_dir, args.cfg_options)
-    runner = build_runner(merge_args(cfg, args))
+    runner = build_runner(apply_train_args(cfg, args))
     runner.train()
 
 

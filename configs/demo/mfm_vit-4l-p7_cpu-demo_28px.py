@@ -20,7 +20,7 @@ model = dict(
 train_pipeline = [
     dict(type='LoadRandomResizedCrop', scale=img_size, crop_ratio_range=(0.5, 1.0),
          interpolation='bicubic'),
-    dict(type='FrequencyMaskGenerator', input_size=img_size, radius=5, low_pass_prob=0.5),
+    dict(type='FrequencyMaskGenerator', radius=5, low_pass_prob=0.5),
     dict(type='PackInputs', algorithm_keys=['freq_mask']),
 ]
 train_dataloader = dict(
@@ -45,5 +45,6 @@ train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(
     logger=dict(interval=20),
     checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
-custom_hooks = _base_.custom_hooks
-custom_hooks[0]['interval'] = max_epochs  # one MFMVisualizationHook picture, at the end
+# one MFMVisualizationHook picture, at the end
+custom_hooks = [dict(hook, interval=max_epochs) if hook['type'] == 'MFMVisualizationHook'
+                else hook for hook in _base_.custom_hooks]

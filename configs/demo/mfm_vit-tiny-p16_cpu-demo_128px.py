@@ -14,9 +14,9 @@ model = dict(
         img_size=img_size),
     neck=dict(in_channels=192))
 
-train_pipeline = _base_.train_pipeline
-train_pipeline[0]['scale'] = img_size
-train_pipeline[2].update(input_size=img_size, radius=9)
+# steps overridden by type, never by position (the mask takes the crop's size)
+sizes = dict(LoadRandomResizedCrop=dict(scale=img_size), FrequencyMaskGenerator=dict(radius=9))
+train_pipeline = [dict(step, **sizes.get(step['type'], {})) for step in _base_.train_pipeline]
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,
@@ -31,5 +31,6 @@ train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(
     logger=dict(interval=12),
     checkpoint=dict(interval=10, max_keep_ckpts=1))
-custom_hooks = _base_.custom_hooks
-custom_hooks[0]['interval'] = max_epochs  # one MFMVisualizationHook picture, at the end
+# one MFMVisualizationHook picture, at the end
+custom_hooks = [dict(hook, interval=max_epochs) if hook['type'] == 'MFMVisualizationHook'
+                else hook for hook in _base_.custom_hooks]

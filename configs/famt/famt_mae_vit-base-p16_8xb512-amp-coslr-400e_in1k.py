@@ -32,4 +32,5 @@ train_pipeline = [
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
-custom_hooks = [dict(type='FAMTRefreshHook', interval=40, warmup_epochs=40, batch_size=256)]
+custom_hooks = _base_.custom_hooks + [
+    dict(type='FAMTRefreshHook', interval=40, warmup_epochs=40, batch_size=256)]

@@ -8,7 +8,15 @@ custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 # `mmpretrain::` inheritance tags every typed dict with `_scope_`, and mmengine's Runner passes a
 # collate_fn's keys on to the function: declared again so that any tool can run this config
 # (tools/train.py also strips it, see mfm_mm.utils.load_config).
-train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))
+train_dataloader = dict(
+    collate_fn=dict(_delete_=True, type='default_collate'),
+    # workers re-created each epoch, so that EpochSeedHook re-seeds them (exact resume)
+    persistent_workers=False)
+
+# the project's run guards of every pre-training config (configs/_base_/selfsup_runtime.py):
+# per-epoch seeds from randomness.seed (mmpretrain's MAE recipe sets seed=0) and the stop on
+# a non-finite loss; tools/train.py adds the checkpoint and stop guards
+custom_hooks = [dict(type='EpochSeedHook'), dict(type='NonFiniteLossHook', action='stop')]
 
 # MAE's util/lr_sched.adjust_learning_rate, per iteration: warm-up from 0 over 40 epochs, then a
 # cosine over the other 360 to 0 (mmpretrain's LinearLR + CosineAnnealingLR pair is the same

@@ -12,6 +12,14 @@ train_pipeline = [step for step in _base_.train_pipeline if step['type'] != 'Pac
     dict(type='PackInputs', algorithm_keys=['freq_mask']),
 ]
 # mmengine passes the inherited `_scope_` key on to the collate function: declare it again.
+# Workers re-created each epoch (EpochSeedHook re-seeds them: exact resume).
 train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'),
+    persistent_workers=False,
     dataset=dict(pipeline=train_pipeline))
+
+# the project's run guards of every pre-training config (configs/_base_/selfsup_runtime.py):
+# a fixed seed, per-epoch seeds from it and the stop on a non-finite loss; tools/train.py
+# adds the checkpoint and stop guards
+randomness = dict(seed=0, diff_rank_seed=True)
+custom_hooks = [dict(type='EpochSeedHook'), dict(type='NonFiniteLossHook', action='stop')]

@@ -2,11 +2,47 @@
 import contextlib
 import os
 import os.path as osp
+import re
 import shutil
 from pathlib import Path
 from typing import ClassVar, Dict, List, Union
 
 from mmengine.fileio.backends import LocalBackend, register_backend
+
+
+PARTIAL = re.compile(r'^(?P<target>.+)\.(?P<pid>\d+)\.(?:partial|tmp)$')
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_partials(folder: str) -> List[str]:
+    """Removes the ``<file>.<pid>.partial`` / ``.tmp`` files of dead processes in ``folder``.
+
+    Atomic writes (:class:`AtomicLocalBackend`, the converters' ``save_weights``) leave them
+    when killed with SIGKILL mid-write; a live writer's files are kept.
+
+    Args:
+        folder: The folder (a run's work_dir, a converter's output folder).
+
+    Returns:
+        The removed paths.
+    """
+    removed = []
+    for name in sorted(os.listdir(folder)) if osp.isdir(folder) else []:
+        match = PARTIAL.match(name)
+        if match and not _alive(int(match['pid'])):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(osp.join(folder, name))
+                removed.append(osp.join(folder, name))
+    return removed
 
 
 @register_backend('atomic_local')

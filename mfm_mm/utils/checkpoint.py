@@ -6,7 +6,7 @@ from typing import Any, Dict, Optional, Tuple
 
 import torch
 
-from ..fileio import load_checkpoint_file
+from ..fileio import load_checkpoint_file, remove_stale_partials
 from .convert_weights import (Release, Weights, family_of, from_official, release_to_mmseg,
                               to_classifier)
 
@@ -156,6 +156,8 @@ def save_weights(weights: Weights, path: str, meta: Optional[dict] = None) -> st
     """
     check_output_path(path)
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    for stale in remove_stale_partials(osp.dirname(osp.abspath(path))):
+        print(f'removed {stale}, the partial write of a process that is gone')
     partial = f'{path}.{os.getpid()}.tmp'
     try:
         torch.save(dict(state_dict=weights, meta=meta or {}), partial)

@@ -5,6 +5,7 @@ from typing import Optional, Tuple
 from mmengine.config import Config
 from mmpretrain.registry import TRANSFORMS
 
+from .options import check_number
 from .pipeline import transform_index
 
 LOADERS = {'train': ('train_dataloader', 'val_dataloader'), 'test': ('test_dataloader', )}
@@ -87,6 +88,32 @@ def _check_schedule_fits(cfg: Config) -> None:
                 f'--cfg-options train_cfg.{unit}={length} {name}.end={length})')
 
 
+OPTIMIZER_NUMBERS = ('lr', 'weight_decay', 'momentum', 'eps')
+SCHEDULER_NUMBERS = ('begin', 'end', 'T_max', 'eta_min', 'start_factor', 'end_factor', 'factor',
+                     'gamma', 'power', 'eta_min_ratio', 'warmup', 'warmup_ratio',
+                     'min_ratio')
+
+
+def _check_schedule(cfg: Config) -> None:
+    """``max_epochs`` / ``max_iters`` >= 1 and the optimizer's numbers, naming the option."""
+    loop = cfg.get('train_cfg') or {}
+    for name in ('max_epochs', 'max_iters', 'val_interval'):
+        if name in loop:
+            check_number('train_cfg', name, loop[name], integer=True, low=1)
+    optimizer = (cfg.get('optim_wrapper') or {}).get('optimizer') or {}
+    for name in OPTIMIZER_NUMBERS:
+        if name in optimizer:
+            check_number('optim_wrapper.optimizer', name, optimizer[name], low=0)
+    for beta in optimizer.get('betas', ()):
+        check_number('optim_wrapper.optimizer', 'betas', beta, low=0, high=1)
+    schedulers = cfg.get('param_scheduler') or []
+    for scheduler in schedulers if isinstance(schedulers, (list, tuple)) else [schedulers]:
+        for name in SCHEDULER_NUMBERS:
+            if scheduler.get(name) is not None:
+                check_number(f'param_scheduler {scheduler.get("type")}', name, scheduler[name])
+    _check_schedule_fits(cfg)
+
+
 def check_config(cfg: Config, phase: str = 'train') -> None:
     """Fails early, naming the option, on missing data and inconsistent input sizes.
 
@@ -96,8 +123,11 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
 
     Raises:
         FileNotFoundError: A dataloader's ``data_root`` does not exist.
-        ValueError: A ``WarmupCosineLR`` does not end with the run; the train crop and
-            ``model.backbone.img_size`` (or the optional
+        TypeError: ``train_cfg.max_epochs`` / ``max_iters``, a learning rate or another
+            number of the optimizer or the schedulers is not a number (an int for counts).
+        ValueError: ``max_epochs`` / ``max_iters`` below 1, a negative lr, a ``WarmupCosineLR``
+            that does not end with the run; the train crop and ``model.backbone.img_size`` (or
+            the optional
             ``FrequencyMaskGenerator.input_size``) disagree, or the mask radius does not fit
             the crop.
     """
@@ -110,9 +140,11 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
             raise FileNotFoundError(
                 f'{name}.dataset.data_root: directory not found: {root!r} (set it in the config '
                 f'or with --cfg-options {name}.dataset.data_root=PATH)')
-    if phase != 'train' or not cfg.get('train_dataloader'):
+    if phase != 'train':
         return
-    _check_schedule_fits(cfg)
+    _check_schedule(cfg)
+    if not cfg.get('train_dataloader'):
+        return
     pipeline = innermost_dataset(cfg.train_dataloader).get('pipeline', [])
     crop = crop_size(pipeline)
     if crop is None:

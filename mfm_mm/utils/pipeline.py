@@ -1,5 +1,6 @@
-"""Finds the steps of a data pipeline by type, so that overrides survive added steps."""
-from typing import Any, Sequence
+"""Finds the steps of a data pipeline (or any list of typed configs) by type, so that overrides
+survive added steps."""
+from typing import Any, Dict, Sequence
 
 
 def _type_name(step: Any) -> str:
@@ -46,3 +47,36 @@ def find_transform(pipeline: Sequence[Any], type_name: str) -> Any:
         The step itself (not a copy).
     """
     return pipeline[transform_index(pipeline, type_name)]
+
+
+def merge_by_type(cfg, options: Dict[str, Any]) -> None:
+    """``cfg.merge_from_dict(options)`` where a key may name a list item by its type.
+
+    ``custom_hooks.FAMTRefreshHook.interval`` or
+    ``train_dataloader.dataset.pipeline.RandomResizedCrop.scale`` (what ``--cfg-options``
+    takes in this project's tools) select the one item of that type, wherever it stands.
+
+    Args:
+        cfg: The config, changed in place.
+        options: Dotted keys and their values.
+
+    Raises:
+        ValueError: A key names a type that the list holds not exactly once.
+    """
+    resolved = {}
+    for key, value in options.items():
+        node, parts = cfg, []
+        for part in key.split('.'):
+            if isinstance(node, (list, tuple)) and not part.isdigit():
+                part = str(transform_index(node, part))
+            parts.append(part)
+            node = _child(node, part)
+        resolved['.'.join(parts)] = value
+    cfg.merge_from_dict(resolved)
+
+
+def _child(node: Any, part: str) -> Any:
+    """``node[part]`` of a config, or None past its end (a key the merge adds)."""
+    if isinstance(node, (list, tuple)):
+        return node[int(part)] if int(part) < len(node) else None
+    return node.get(part) if hasattr(node, 'get') else None  # a dict or a Config

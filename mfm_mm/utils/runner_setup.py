@@ -1,4 +1,5 @@
 """Config loading and runner construction shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
 import os.path as osp
 from typing import Optional, Sequence
 
@@ -8,6 +9,8 @@ from mmengine.runner import Runner
 
 from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu
+from .pipeline import merge_by_type
+from .resume import checkpoints_in
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
@@ -18,7 +21,8 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
         path: Config file.
         launcher: ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
         work_dir: ``--work-dir``; otherwise the config's, else ``work_dirs/<config name>``.
-        cfg_options: ``--cfg-options`` overrides.
+        cfg_options: ``--cfg-options`` overrides; list items may be named by type
+            (:func:`~mfm_mm.utils.pipeline.merge_by_type`).
 
     Returns:
         The config.
@@ -28,7 +32,7 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
     cfg = Config.fromfile(path)
     cfg.launcher = launcher
     if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+        merge_by_type(cfg, cfg_options)
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         collate = (cfg.get(name) or {}).get('collate_fn')
         if isinstance(collate, dict):
@@ -42,12 +46,53 @@ def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = Non
     return cfg
 
 
+def apply_train_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Applies ``tools/train.py``'s switches to the config, in place.
+
+    Args:
+        cfg: The full config.
+        args: ``--resume``, ``--amp``, ``--no-validate``, ``--auto-scale-lr``,
+            ``--no-pin-memory`` and ``--no-persistent-workers``.
+
+    Returns:
+        The config.
+
+    Raises:
+        ValueError: The config itself sets ``resume=True`` (mmpretrain's MAE recipe does),
+            ``--resume`` was not given and the work_dir already holds checkpoints: a new
+            run would silently continue the old one.
+    """
+    if args.resume is None and cfg.get('resume'):
+        found = checkpoints_in(cfg.work_dir) if osp.isdir(cfg.work_dir) else []
+        if found:
+            raise ValueError(
+                f'{cfg.filename} sets resume=True itself (not --resume), and {cfg.work_dir} '
+                f'already holds checkpoints ({", ".join(map(osp.basename, found[:3]))}): add '
+                '--resume to continue that run, or pass a new --work-dir to start a new one')
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume is not None:
+        cfg.resume, cfg.load_from = True, None if args.resume == 'auto' else args.resume
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr.enable = True
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(name)
+        if loader is not None and args.no_pin_memory:
+            loader['pin_memory'] = False
+        if loader is not None and args.no_persistent_workers:
+            loader['persistent_workers'] = False
+    return cfg
+
+
 def _add_missing_hooks(cfg: Config, names: Sequence[str]) -> None:
     """Appends ``dict(type=name)`` to ``custom_hooks`` for each name not there yet."""
-    hooks = cfg.setdefault('custom_hooks', [])
-    for name in names:
-        if not any(hook.get('type') == name for hook in hooks):
-            hooks.append(dict(type=name))
+    hooks = list(cfg.get('custom_hooks') or [])  # Config.setdefault would return a copy
+    hooks += [dict(type=name) for name in names
+              if not any(hook.get('type') == name for hook in hooks)]
+    cfg.custom_hooks = hooks
 
 
 def switch_on_guarantees(cfg: Config) -> None:

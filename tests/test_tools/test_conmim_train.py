@@ -4,14 +4,12 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 
 from conftest import PYTHON, REPO, run_tool
 from mfm_mm.fileio import load_checkpoint_file
-from test_train import logged_losses, step_option
+from test_train import logged_losses
 
 CONFIG = osp.join(REPO, 'configs', 'conmim', 'conmim_vit-s_300e.py')
-PIPELINE = Config.fromfile(CONFIG).train_pipeline
 
 
 def small_run_options(data_root: str, epochs: int) -> list:
@@ -19,9 +17,9 @@ def small_run_options(data_root: str, epochs: int) -> list:
     return [
         f'train_dataloader.dataset.data_root={data_root}',
         'train_dataloader.batch_size=8', 'train_dataloader.num_workers=2',
-        step_option('LoadRandomResizedCrop', 'scale', 64, PIPELINE),
-        step_option('SimMIMMaskGenerator', 'input_size', 64, PIPELINE),
-        step_option('SimMIMMaskGenerator', 'mask_patch_size', 16, PIPELINE),  # 4 x 4, 12 masked
+        'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale=64',
+        'train_dataloader.dataset.pipeline.SimMIMMaskGenerator.input_size=64',
+        'train_dataloader.dataset.pipeline.SimMIMMaskGenerator.mask_patch_size=16',  # 4 x 4, 12 masked
         'model.backbone.arch=deit-tiny', 'model.backbone.img_size=64',
         'model.neck.in_channels=192', 'model.neck.hid_channels=512',
         'model.neck.out_channels=128', f'train_cfg.max_epochs={epochs}',

@@ -19,7 +19,7 @@ def test_demo_pretrains_then_reports_mfm_vs_random_over_seeds(tmp_path):
     out = run_tool([PYTHON, 'tools/demo.py', '--work-dir', work, '--data-root', data,
                     '--threads', '1', '--cfg-options', 'train_dataloader.dataset.indices=64',
                     'train_cfg.max_epochs=1', 'param_scheduler.warmup=0',
-                    'param_scheduler.end=1', 'custom_hooks.0.interval=1']).stdout
+                    'param_scheduler.end=1', 'custom_hooks.MFMVisualizationHook.interval=1']).stdout
     assert 'torch threads: 1 (--threads)' in out
     assert "{'pretrain': 4000, 'train': 500, 'val': 1000}" in out
     assert osp.isfile(osp.join(work, 'mfm_vis', 'epoch_1.png'))

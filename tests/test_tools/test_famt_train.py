@@ -3,26 +3,24 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 
 from conftest import PYTHON, REPO, run_tool
 from mfm_mm.fileio import load_checkpoint_file
-from test_train import logged_losses, step_option
+from test_train import logged_losses
 
 FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
-PIPELINE = Config.fromfile(FAMT).train_pipeline
 
 
 def famt_small_options(data_root: str, epochs: int) -> list:
     """64 px, batch 8, DeiT-Tiny encoder, 2-block decoder; random masking for 1 epoch."""
     return [
         f'train_dataloader.dataset.data_root={data_root}', 'train_dataloader.batch_size=8',
-        'train_dataloader.num_workers=2', step_option('RandomResizedCropWithBox', 'scale', 64, PIPELINE),
+        'train_dataloader.num_workers=2', 'train_dataloader.dataset.pipeline.RandomResizedCropWithBox.scale=64',
         'model.backbone.img_size=64',
         'model.backbone.arch=deit-tiny', 'model.neck.num_patches=16', 'model.neck.embed_dim=192',
         'model.neck.decoder_embed_dim=128', 'model.neck.decoder_depth=2',
-        'model.neck.decoder_num_heads=4', 'custom_hooks.0.warmup_epochs=1',
-        'custom_hooks.0.interval=10', 'custom_hooks.0.batch_size=16',
+        'model.neck.decoder_num_heads=4', 'custom_hooks.FAMTRefreshHook.warmup_epochs=1',
+        'custom_hooks.FAMTRefreshHook.interval=10', 'custom_hooks.FAMTRefreshHook.batch_size=16',
         f'train_cfg.max_epochs={epochs}', 'param_scheduler.warmup=1',
         f'param_scheduler.end={epochs}',
         'default_hooks.logger.interval=1', 'randomness.seed=0', 'resume=False',

@@ -12,7 +12,6 @@ import subprocess
 import pytest
 
 from conftest import PYTHON, REPO, run_tool
-from test_tools.test_train import step_option
 from test_metafiles import INDEX
 
 SOURCES = ('setup.py', 'MANIFEST.in', 'README.md', 'LICENSE', 'CITATION.cff', 'model-index.yml',
@@ -20,9 +19,8 @@ SOURCES = ('setup.py', 'MANIFEST.in', 'README.md', 'LICENSE', 'CITATION.cff', 'm
 MIM = osp.join(osp.dirname(PYTHON), 'mim')
 TINY = ['--cfg-options', 'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False', 'train_dataloader.dataset.indices=16',
-        step_option('LoadRandomResizedCrop', 'scale', 64),
-        step_option('FrequencyMaskGenerator', 'input_size', 64),
-        step_option('FrequencyMaskGenerator', 'radius', 4), 'model.backbone.img_size=64',
+        'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale=64',
+        'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius=4', 'model.backbone.img_size=64',
         'train_cfg.max_epochs=1', 'param_scheduler.warmup=0', 'param_scheduler.end=1',
         'default_hooks.logger.interval=1']
 

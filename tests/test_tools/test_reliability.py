@@ -81,7 +81,7 @@ def test_nan_loss_stops_before_the_weights_and_skip_goes_on(tiny_imagenet, tmp_p
     assert not glob.glob(str(tmp_path / 'stop' / '*.pth'))
 
     skip = str(tmp_path / 'skip')
-    out = run_tool(train_args(skip, options + ['custom_hooks.2.action=skip']))
+    out = run_tool(train_args(skip, options + ['custom_hooks.NonFiniteLossHook.action=skip']))
     assert 'step skipped (6 so far)' in out.stdout
     state = load_checkpoint_file(osp.join(skip, 'epoch_1.pth'))['state_dict']
     assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
@@ -149,7 +149,7 @@ def signal_when(args: list, trigger: str, signum: int) -> tuple:
 @pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGUSR1], ids=['SIGTERM', 'SIGUSR1'])
 def test_signalled_run_saves_stops_and_resumes_mid_epoch(reference, tmp_path, signum):
     options, expected = reference
-    options = options + ['custom_hooks.4.interval=4']  # a latest.pth every 4 iterations too
+    options = options + ['custom_hooks.LatestCheckpointHook.interval=4']  # a latest.pth every 4 iterations too
     work_dir = str(tmp_path)
     code, log = signal_when(train_args(work_dir, options), 'Epoch(train) [2][3/6]', signum)
     assert code == 128 + signum, log[-3000:]

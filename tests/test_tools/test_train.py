@@ -6,22 +6,12 @@ import os.path as osp
 import socket
 
 import pytest
-from mmengine.config import Config
 
 from conftest import PYTHON, REPO, run_tool
 from mfm_mm.fileio import load_checkpoint_file
-from mfm_mm.utils import transform_index
 
 DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
 RESNET = osp.join(REPO, 'configs', 'mfm_resnet50_300e.py')
-MFM_PIPELINE = Config.fromfile(
-    osp.join(REPO, 'configs', '_base_', 'datasets', 'imagenet_bs256_mfm_224.py')).train_pipeline
-
-
-def step_option(type_name: str, option: str, value, pipeline=MFM_PIPELINE) -> str:
-    """A ``--cfg-options`` entry for ``option`` of the pipeline step of type ``type_name``."""
-    index = transform_index(pipeline, type_name)
-    return f'train_dataloader.dataset.pipeline.{index}.{option}={value}'
 
 
 def small_run_options(data_root: str, epochs: int, size: int = 64) -> list:
@@ -29,9 +19,8 @@ def small_run_options(data_root: str, epochs: int, size: int = 64) -> list:
     return [
         f'train_dataloader.dataset.data_root={data_root}',
         'train_dataloader.batch_size=8', 'train_dataloader.num_workers=2',
-        step_option('LoadRandomResizedCrop', 'scale', size),
-        step_option('FrequencyMaskGenerator', 'input_size', size),
-        step_option('FrequencyMaskGenerator', 'radius', size // 16),
+        f'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale={size}',
+        f'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius={size // 16}',
         f'model.backbone.img_size={size}', f'train_cfg.max_epochs={epochs}',
         'param_scheduler.warmup=1', f'param_scheduler.end={epochs}',
         'default_hooks.logger.interval=1', 'randomness.seed=0',

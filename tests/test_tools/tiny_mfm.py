@@ -2,7 +2,6 @@
 import os.path as osp
 
 from conftest import PYTHON, REPO, run_tool
-from test_tools.test_train import step_option
 
 DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
 _CHECKPOINTS = {}
@@ -22,9 +21,8 @@ def pretrained_tiny_mfm(data_root: str, work_dir: str) -> str:
         run_tool([PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, '--cfg-options',
                   f'train_dataloader.dataset.data_root={data_root}',
                   'train_dataloader.batch_size=8', 'train_dataloader.num_workers=1',
-                  step_option('LoadRandomResizedCrop', 'scale', 64),
-                  step_option('FrequencyMaskGenerator', 'input_size', 64),
-                  step_option('FrequencyMaskGenerator', 'radius', 4), 'model.backbone.img_size=64',
+                  'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale=64',
+                  'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius=4', 'model.backbone.img_size=64',
                   'train_cfg.max_epochs=1', 'param_scheduler.warmup=0',
                   'param_scheduler.end=1', 'custom_hooks=[]', 'randomness.seed=0'])
         _CHECKPOINTS[data_root] = osp.join(work_dir, 'epoch_1.pth')

@@ -1,5 +1,7 @@
 """mfm_mm.utils.checkpoint: output paths checked before any work, no partial file left."""
 import os
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -37,3 +39,15 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=f'could not write {target}: .*No space left'):
         save_weights({'w': torch.zeros(1)}, str(target))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_temp_file_of_a_killed_converter_is_removed_by_the_next(tmp_path, capsys):
+    gone = subprocess.Popen([sys.executable, '-c', 'pass'])
+    gone.wait()  # a pid no process has any more
+    stale = tmp_path / f'dst.pth.{gone.pid}.tmp'
+    stale.write_bytes(b'half a checkpoint')
+    save_weights({'w': torch.zeros(1)}, str(tmp_path / 'dst.pth'))
+    assert not stale.exists()
+    assert capsys.readouterr().out == f'removed {stale}, the partial write of a process that ' \
+                                      'is gone\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['dst.pth']

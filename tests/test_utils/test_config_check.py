@@ -4,7 +4,9 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO
-from mfm_mm.utils import check_config, find_transform
+from mfm_mm.utils import build_runner, check_config, find_transform, load_config
+
+DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
 
 
 def vit_cfg(data_root: str) -> Config:
@@ -63,3 +65,23 @@ def test_a_schedule_that_no_longer_fits_the_run_fails_naming_both_options(tiny_i
     with pytest.raises(ValueError, match=r'param_scheduler.end \(300\) must equal '
                                          r'train_cfg.max_epochs \(800\)'):
         check_config(cfg)
+
+
+@pytest.mark.parametrize('options, error, message', [
+    ({'train_cfg.max_epochs': 0}, ValueError,
+     'train_cfg: max_epochs must be an int in [1, inf), got 0'),
+    ({'train_cfg.max_epochs': -3}, ValueError,
+     'train_cfg: max_epochs must be an int in [1, inf), got -3'),
+    ({'optim_wrapper.optimizer.lr': '1e-3x'}, TypeError,
+     "optim_wrapper.optimizer: lr must be a number in [0, inf), got '1e-3x' of type str"),
+    ({'param_scheduler.CosineAnnealingLR.T_max': 'ten'}, TypeError,
+     "param_scheduler CosineAnnealingLR: T_max must be a number in (-inf, inf), got 'ten'"),
+], ids=['max_epochs 0', 'max_epochs -3', 'lr text', 'T_max text'])
+def test_nonsense_schedules_fail_at_build_naming_the_option(tiny_imagenet, tmp_path, options,
+                                                           error, message):
+    cfg = load_config(DEMO, work_dir=str(tmp_path), cfg_options={
+        'train_dataloader.dataset.data_root': tiny_imagenet, **options})
+    with pytest.raises(error) as raised:
+        build_runner(cfg)
+    assert str(raised.value).startswith(message)
+    assert not (tmp_path / 'last_checkpoint').exists()

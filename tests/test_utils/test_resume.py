@@ -1,3 +1,6 @@
+import os
+
+import pytest
 import torch
 
 from mfm_mm.utils import find_resumable_checkpoint, is_complete_checkpoint
@@ -5,8 +8,9 @@ from mfm_mm.utils import find_resumable_checkpoint, is_complete_checkpoint
 
 def write_checkpoints(work_dir, epochs):
     for epoch in epochs:
-        torch.save({'meta': {'epoch': epoch}, 'state_dict': {'w': torch.ones(64, 64)}},
-                   work_dir / f'epoch_{epoch}.pth')
+        path = work_dir / f'epoch_{epoch}.pth'
+        torch.save({'meta': {'epoch': epoch}, 'state_dict': {'w': torch.ones(64, 64)}}, path)
+        os.utime(path, (1e9 + epoch, 1e9 + epoch))  # written in epoch order
 
 
 def test_complete_and_truncated(tmp_path):
@@ -30,10 +34,29 @@ def test_prefers_last_checkpoint_then_newest_complete(tmp_path):
     data = (tmp_path / 'epoch_2.pth').read_bytes()
     (tmp_path / 'epoch_2.pth').write_bytes(data[:100])
     path, skipped = find_resumable_checkpoint(str(tmp_path))
-    assert path == str(tmp_path / 'epoch_3.pth') and skipped == [str(tmp_path / 'epoch_2.pth')]
+    assert path == str(tmp_path / 'epoch_3.pth')
+    assert skipped == [f"skipped incomplete checkpoint {tmp_path / 'epoch_2.pth'}"]
     (tmp_path / 'last_checkpoint').write_text('')  # killed while writing the pointer
     assert find_resumable_checkpoint(str(tmp_path))[0] == str(tmp_path / 'epoch_3.pth')
 
 
 def test_nothing_to_resume(tmp_path):
     assert find_resumable_checkpoint(str(tmp_path)) == (None, [])
+
+
+@pytest.mark.parametrize('content, problem', [
+    (bytes(range(256)) * 4, 'is not text'),
+    (b'\xff\xfe\x00garbage', 'is not text'),
+    (b'epoch_1.pth\nepoch_2.pth', 'holds no single path'),
+    (b'x' * 5000, 'holds no single path'),
+    (b'/nowhere/epoch_9.pth', None),
+], ids=['random bytes', 'binary', 'two lines', 'too long', 'missing file'])
+def test_last_checkpoint_of_any_content_falls_back_to_the_newest(tmp_path, content, problem):
+    write_checkpoints(tmp_path, [1, 2])
+    (tmp_path / 'last_checkpoint').write_bytes(content)
+    path, notes = find_resumable_checkpoint(str(tmp_path))
+    assert path == str(tmp_path / 'epoch_2.pth')
+    pointer = tmp_path / 'last_checkpoint'
+    expected = ([f'{pointer} {problem}; resuming the newest complete checkpoint']
+                if problem else ['skipped incomplete checkpoint /nowhere/epoch_9.pth'])
+    assert notes == expected

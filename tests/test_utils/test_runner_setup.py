@@ -1,7 +1,15 @@
 """switch_on_run_guards: the training guards join any config once."""
+import argparse
+import os.path as osp
+
+import pytest
+import torch
 from mmengine.config import Config
 
-from mfm_mm.utils.runner_setup import switch_on_run_guards
+from conftest import REPO
+from mfm_mm.utils.runner_setup import apply_train_args, load_config, switch_on_run_guards
+
+MAE = osp.join(REPO, 'configs', 'famt', 'mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
 
 
 def test_guards_join_once_and_the_epoch_loop_resumes_mid_epoch():
@@ -16,3 +24,26 @@ def test_guards_join_once_and_the_epoch_loop_resumes_mid_epoch():
     iter_based = Config(dict(train_cfg=dict(type='IterBasedTrainLoop', max_iters=10)))
     switch_on_run_guards(iter_based)
     assert iter_based.train_cfg.type == 'IterBasedTrainLoop'
+
+
+def train_args(**given) -> argparse.Namespace:
+    """tools/train.py's parsed flags, none given unless named."""
+    flags = dict(resume=None, amp=False, no_validate=False, auto_scale_lr=False,
+                 no_pin_memory=False, no_persistent_workers=False)
+    return argparse.Namespace(**{**flags, **given})
+
+
+def test_an_inherited_resume_in_a_used_work_dir_needs_resume_or_a_new_work_dir(tmp_path):
+    cfg = load_config(MAE, work_dir=str(tmp_path))
+    assert cfg.resume is True  # mmpretrain's MAE recipe
+    apply_train_args(cfg, train_args())  # an empty work_dir: nothing to mix with
+    torch.save({}, tmp_path / 'epoch_3.pth')
+    with pytest.raises(ValueError) as raised:
+        apply_train_args(load_config(MAE, work_dir=str(tmp_path)), train_args())
+    assert str(raised.value) == (
+        f'{MAE} sets resume=True itself (not --resume), and {tmp_path} already holds '
+        'checkpoints (epoch_3.pth): add --resume to continue that run, or pass a new '
+        '--work-dir to start a new one')
+    resumed = apply_train_args(load_config(MAE, work_dir=str(tmp_path)),
+                               train_args(resume='auto'))
+    assert resumed.resume is True and resumed.load_from is None

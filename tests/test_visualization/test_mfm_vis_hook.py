@@ -29,12 +29,11 @@ def tensorboard_run(tiny_imagenet, tmp_path_factory):
         'train_dataloader.dataset.data_root': tiny_imagenet,
         'train_dataloader.batch_size': 8, 'train_dataloader.num_workers': 0,
         'train_dataloader.persistent_workers': False,
-        'train_dataloader.dataset.pipeline.1.scale': 64,
-        'train_dataloader.dataset.pipeline.3.input_size': 64,
-        'train_dataloader.dataset.pipeline.3.radius': 4, 'model.backbone.img_size': 64,
+        'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale': 64,
+        'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius': 4, 'model.backbone.img_size': 64,
         'train_cfg.max_epochs': 2, 'param_scheduler.warmup': 1, 'param_scheduler.end': 2,
         'default_hooks.logger.interval': 1, 'default_hooks.checkpoint.interval': 2,
-        'custom_hooks.0.interval': 1, 'custom_hooks.0.num_images': 2, 'randomness.seed': 0})
+        'custom_hooks.MFMVisualizationHook.interval': 1, 'custom_hooks.MFMVisualizationHook.num_images': 2, 'randomness.seed': 0})
     runner = build_runner(cfg)
     runner.train()
     return cfg.work_dir

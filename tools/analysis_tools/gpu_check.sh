@@ -76,8 +76,8 @@ done
 run 100 "$PYTHON" tools/train.py configs/mfm_vit-b_300e.py --amp --work-dir "$OUT/train" \
     --cfg-options "train_dataloader.dataset.data_root=$DATA" \
     "train_dataloader.batch_size=$TRAIN_BATCH" train_dataloader.num_workers=8 \
-    train_cfg.max_epochs=1 param_scheduler.0.end=1 param_scheduler.1.begin=1 \
-    param_scheduler.1.end=2 param_scheduler.1.T_max=1 custom_hooks=[] \
+    train_cfg.max_epochs=1 param_scheduler.LinearLR.end=1 param_scheduler.CosineAnnealingLR.begin=1 \
+    param_scheduler.CosineAnnealingLR.end=2 param_scheduler.CosineAnnealingLR.T_max=1 custom_hooks=[] \
     default_hooks.logger.interval=5 randomness.seed=0
 
 if [[ $COMPILE == 1 ]]; then

@@ -1,29 +1,20 @@
 """A ``latest.pth`` checkpoint every N iterations and when the job is told to stop."""
 import os
 import os.path as osp
-import random
 import signal
 import threading
 from functools import partial
-from typing import Callable, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
-import numpy as np
 import torch
-from mmengine.dist import all_reduce, get_world_size, is_main_process
+from mmengine.dist import all_reduce, barrier, get_world_size, is_main_process
 from mmengine.fileio import get_file_backend
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.registry import HOOKS
 
-from ..runner import MidEpochResumeTrainLoop
+from ..runner.mid_epoch_resume_loop import MidEpochResumeTrainLoop, rng_state
 
 FILENAME = 'latest.pth'
-
-
-def _rng_state() -> dict:
-    """The main process's python, numpy and torch random states."""
-    return dict(python=random.getstate(), numpy=np.random.get_state(),
-                torch=torch.get_rng_state(),
-                cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
 
 
 def _ignore_in_worker(signals: Sequence[int], init_fn: Optional[Callable],
@@ -42,14 +33,6 @@ def _exit_on_signal_from_parent(signals: Sequence[int]) -> None:
             os._exit(0)
 
 
-def _set_rng_state(state: dict) -> None:
-    random.setstate(state['python'])
-    np.random.set_state(state['numpy'])
-    torch.set_rng_state(state['torch'])
-    if state['cuda'] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state['cuda'])
-
-
 @HOOKS.register_module()
 class LatestCheckpointHook(Hook):
     """Keeps one iteration checkpoint, ``<work_dir>/latest.pth``, so a stop costs minutes.
@@ -57,36 +40,55 @@ class LatestCheckpointHook(Hook):
     It is written (through the run's ``CheckpointHook`` backend, atomically with
     ``atomic_local``, and named by ``last_checkpoint``) every ``interval`` iterations and
     after the iteration during which the process got one of ``signals`` (slurm sends SIGTERM
-    on pre-emption and at the time limit, and ``--signal=USR1@<s>`` ahead of it). After a
-    signal the run logs one line and exits with ``128 + signal number``; a second signal kills
-    at once. In distributed runs the ranks agree on the stop with one ``all_reduce`` of a flag
-    per iteration, so every rank stops after the same iteration. The checkpoint carries the
-    main process's random states; resumed with ``--resume`` (and
-    :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`, which skips the batches of the
-    epoch already trained) the run continues with the losses of an uninterrupted one.
+    on pre-emption and at the time limit, and ``--signal=USR1@<s>`` ahead of it). In
+    distributed runs the ranks agree on the stop with one ``all_reduce`` of the signal number
+    per iteration, whichever rank got it first, so every rank stops after the same iteration;
+    no rank exits before rank 0 has written the checkpoint. Signals after the first (torchrun
+    and slurm send more) are ignored and logged after the save; only when no iteration ends
+    within ``finish_timeout`` seconds of the first signal (a blocked read) does the process
+    exit without a checkpoint, with a line. The stop line is logged once and every rank exits
+    with ``128 + signal number``. The checkpoint carries the main process's random states;
+    resumed with ``--resume`` (and :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`)
+    the run continues with the losses of an uninterrupted one.
 
     Args:
         interval: Iterations between two writes; ``None`` writes on a signal only.
         signals: Names of the signals that stop the run after the current iteration.
+        finish_timeout: Seconds the current iteration may take after the first signal.
     """
 
     priority = 'VERY_LOW'  # after the optimizer step, the schedulers and the logger
 
     def __init__(self, interval: Optional[int] = None,
-                 signals: Sequence[str] = ('SIGTERM', 'SIGUSR1')) -> None:
+                 signals: Sequence[str] = ('SIGTERM', 'SIGUSR1'),
+                 finish_timeout: float = 30.0) -> None:
         if interval is not None and (not isinstance(interval, int) or interval < 1):
             raise ValueError(f'LatestCheckpointHook: interval must be a positive int or None, '
                              f'got {interval!r}')
         self.interval = interval
         self.signals = [getattr(signal, name) for name in signals]
+        self.finish_timeout = finish_timeout
         self._received: Optional[int] = None
+        self._ignored: List[str] = []
+        self._deadline: Optional[threading.Timer] = None
         self._previous = {}
         self._saving = False
-        self._rng: Optional[dict] = None
 
     def _handle(self, signum: int, frame) -> None:
+        if self._received is not None:
+            self._ignored.append(signal.Signals(signum).name)
+            return
         self._received = signum
-        signal.signal(signum, signal.SIG_DFL)  # a second one kills at once
+        self._deadline = threading.Timer(self.finish_timeout, self._give_up, (signum, ))
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _give_up(self, signum: int) -> None:
+        """Ends a process whose iteration did not finish after the signal."""
+        os.write(2, (f'{signal.Signals(signum).name}: no iteration ended within '
+                     f'{self.finish_timeout:g} s, stopped without saving; --resume goes on '
+                     'from the last checkpoint\n').encode())
+        os._exit(128 + signum)
 
     def before_run(self, runner) -> None:
         """Installs the signal handlers."""
@@ -100,18 +102,13 @@ class LatestCheckpointHook(Hook):
         self._previous = {}
 
     def before_train(self, runner) -> None:
-        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches;
-        restores the random states of a ``latest.pth`` written after an epoch's last batch."""
+        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches."""
         loop = runner.train_loop
-        per_epoch = len(loop.dataloader)
-        inside = runner.iter != runner.epoch * per_epoch  # latest.pth: epoch unfinished
+        inside = runner.iter != runner.epoch * len(loop.dataloader)  # latest.pth: epoch unfinished
         if inside and not isinstance(loop, MidEpochResumeTrainLoop):
             raise RuntimeError(f'resumed at iteration {runner.iter}, inside epoch '
                                f'{runner.epoch + 1}: {type(loop).__name__} would train its first '
                                "batches again; set train_cfg.type='MidEpochResumeTrainLoop'")
-        if self._rng is not None and runner.iter == (runner.epoch + 1) * per_epoch:
-            _set_rng_state(self._rng)  # before the next epoch's hooks, as in the first run
-            self._rng = None
 
     def before_train_epoch(self, runner) -> None:
         """Makes the epoch's dataloader workers ignore the signals when others than the main
@@ -125,33 +122,41 @@ class LatestCheckpointHook(Hook):
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         """Adds the random states to this hook's own checkpoints."""
         if self._saving:
-            checkpoint['rng_state'] = _rng_state()
+            checkpoint['rng_state'] = rng_state()
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        """Keeps the random states of a resumed mid-epoch checkpoint."""
-        self._rng = checkpoint.get('rng_state')
-
-    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
-        """Restores the random states at the first iteration of a run resumed mid-epoch."""
-        if self._rng is not None and batch_idx > 0:
-            _set_rng_state(self._rng)
-        self._rng = None
+        """Hands the random states of a resumed mid-epoch checkpoint to the loop."""
+        if runner._resume and isinstance(runner.train_loop, MidEpochResumeTrainLoop):
+            runner.train_loop.resume_rng_state = checkpoint.get('rng_state')
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
         """Writes ``latest.pth`` when due, and stops the run after a signal."""
-        stop = self._received is not None
+        received = self._received or 0
         if get_world_size() > 1:
-            flag = torch.tensor([self._received or 0], dtype=torch.int64)
+            flag = torch.tensor([received], dtype=torch.int64)
             all_reduce(flag, op='max')
-            stop, self._received = bool(flag.item()), int(flag.item()) or None
-        if stop or (self.interval is not None and self.every_n_train_iters(runner, self.interval)):
-            path = self._save(runner)
-        if stop:
-            name = signal.Signals(self._received).name
-            runner.logger.info(f'{name}: stopped after iteration {runner.iter + 1}, saved {path}; '
-                               'continue with --resume')
-            raise SystemExit(128 + self._received)
+            received = int(flag.item())
+        if received:
+            self._stop(runner, received)
+        if self.interval is not None and self.every_n_train_iters(runner, self.interval):
+            self._save(runner)
+
+    def _stop(self, runner, signum: int) -> None:
+        """Saves, waits for every rank and exits with ``128 + signum``."""
+        self._received = self._received or signum  # later signals are ignored from now on
+        if self._deadline is not None:
+            self._deadline.cancel()
+        path = self._save(runner)
+        if get_world_size() > 1:
+            barrier()  # no rank exits (and makes torchrun kill the others) before the save
+        name = signal.Signals(signum).name
+        runner.logger.info(f'{name}: stopped after iteration {runner.iter + 1}, saved {path}; '
+                           'continue with --resume')
+        if self._ignored:
+            runner.logger.info(f'{name}: ignored {len(self._ignored)} later signal(s) '
+                               f'({", ".join(self._ignored)}) while stopping')
+        raise SystemExit(128 + signum)
 
     def _save(self, runner) -> str:
         checkpoint_hooks = [h for h in runner.hooks if isinstance(h, CheckpointHook)]

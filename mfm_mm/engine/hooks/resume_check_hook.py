@@ -1,13 +1,15 @@
 """``--resume`` only into the run a checkpoint belongs to: same model, same schedule."""
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import torch
+from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 
 from ...utils.model import unwrap_model
 
 SHOWN = 3  # mismatches named per kind
+RESTORED = ('optim_wrapper', 'param_scheduler')  # config parts a resume restores from state
 
 
 def model_differences(saved: Dict[str, torch.Tensor], model: torch.nn.Module) -> List[str]:
@@ -32,6 +34,45 @@ def model_differences(saved: Dict[str, torch.Tensor], model: torch.nn.Module) ->
             for kind, names in (('shape mismatches', shapes),
                                 ('tensors missing from the checkpoint', missing),
                                 ('tensors the model lacks', extra)) if names]
+
+
+def _flat(node: Any, prefix: str) -> Dict[str, Any]:
+    """``{dotted key: leaf}`` of a config node; list items are named by their type."""
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, (list, tuple)) and all(isinstance(n, dict) for n in node):
+        items = ((n.get('type', i), n) for i, n in enumerate(node))
+    else:
+        return {prefix: node}
+    flat = {}
+    for key, value in items:
+        if key != '_scope_':
+            flat.update(_flat(value, f'{prefix}.{key}'))
+    return flat
+
+
+def overridden_changes(saved_cfg: str, cfg) -> List[str]:
+    """The optimizer and schedule settings a resume restores over the config's new values.
+
+    Args:
+        saved_cfg: The checkpoint's ``meta['cfg']`` (mmengine writes the config's text).
+        cfg: This run's config.
+
+    Returns:
+        ``'key old -> new'`` per changed value of ``optim_wrapper`` and ``param_scheduler``.
+    """
+    if not saved_cfg:
+        return []
+    try:
+        saved = Config.fromstring(saved_cfg, '.py')
+    except Exception:  # a config text of another stack: nothing to compare
+        return []
+    changes = []
+    for name in (name for name in RESTORED if saved.get(name) is not None):
+        old, new = _flat(saved.get(name), name), _flat(cfg.get(name), name)
+        changes += [f'{key} {old.get(key)!r} -> {new.get(key)!r}'
+                    for key in sorted(set(old) | set(new), key=str) if old.get(key) != new.get(key)]
+    return changes
 
 
 def data_layout(runner) -> dict:
@@ -82,6 +123,13 @@ class ResumeCheckHook(Hook):
                 f'{"; ".join(differences)}. Resume with the config it was trained with, or '
                 f'start a new run from its weights with --cfg-options load_from={source} '
                 '(without --resume)')
+        changes = overridden_changes(checkpoint['meta'].get('cfg', ''), runner.cfg)
+        if changes:
+            runner.logger.warning(
+                f'resume: the config changes {"; ".join(changes)}. The optimizer and scheduler '
+                f'state restored from {source} overrides them: the run goes on with the old '
+                'lr and schedule (for the new ones, start a new run from its weights with '
+                f'--cfg-options load_from={source}, without --resume)')
         meta, now = checkpoint['meta'], data_layout(runner)
         saved = meta.get('data_layout')
         if saved is None:

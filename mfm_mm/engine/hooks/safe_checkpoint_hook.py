@@ -35,9 +35,9 @@ class SafeCheckpointHook(Hook):
         self._previous = CheckpointLoader._schemes.get('')
         CheckpointLoader.register_scheme(prefixes='', loader=load_checkpoint_file, force=True)
         if runner._resume and runner._load_from is None:
-            runner._load_from, skipped = find_resumable_checkpoint(runner.work_dir)
-            for path in skipped:
-                runner.logger.info(f'resume: skipped incomplete checkpoint {path}')
+            runner._load_from, notes = find_resumable_checkpoint(runner.work_dir)
+            for note in notes:
+                runner.logger.info(f'resume: {note}')
             if runner._load_from is None:
                 runner._resume = False
                 runner.logger.info(f'resume: no complete checkpoint in {runner.work_dir}, '

@@ -9,6 +9,8 @@ from mmengine.dist import broadcast_object_list, get_world_size, is_main_process
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 
+from ...fileio import remove_stale_partials
+
 LOCK_NAME = '.work_dir.lock'
 
 
@@ -56,7 +58,8 @@ class WorkDirLockHook(Hook):
     make ``--resume`` load the other run's weights. Rank 0 locks the folder before anything
     is loaded or written (the run's other ranks learn the outcome from it and stop with it);
     the lock goes with the process, and a lock file left by a run that died is taken over
-    with a log line.
+    with a log line, as are the partial checkpoint writes (``*.<pid>.partial``) of dead
+    processes.
     """
 
     priority = 'HIGHEST'  # before SafeCheckpointHook picks a checkpoint to resume
@@ -73,6 +76,9 @@ class WorkDirLockHook(Hook):
                 if before:
                     runner.logger.info(f'work_dir lock: took over the stale lock of {before} '
                                        '(that process is gone)')
+                for path in remove_stale_partials(runner.work_dir):
+                    runner.logger.info(f'removed {path}, the partial write of a process that '
+                                       'is gone')
             except RuntimeError as err:
                 outcome[0] = str(err)
         if get_world_size() > 1:

@@ -8,7 +8,7 @@ from mmengine.config import Config
 
 from conftest import REPO
 from mfm_mm.engine.hooks import FAMTRefreshHook, SafeCheckpointHook
-from mfm_mm.utils import build_runner, find_transform
+from mfm_mm.utils import build_runner, find_transform, merge_by_type
 
 FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
 
@@ -16,16 +16,16 @@ FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr
 def small_config(data_root: str, work_dir: str, repeat: int = 0) -> Config:
     """The FAMT recipe at 64 px with a DeiT-Tiny encoder: one refresh, then one epoch."""
     cfg = Config.fromfile(FAMT)
-    cfg.merge_from_dict({
+    merge_by_type(cfg, {
         'work_dir': work_dir, 'train_dataloader.dataset.data_root': data_root,
         'train_dataloader.batch_size': 8, 'train_dataloader.num_workers': 0,
         'train_dataloader.persistent_workers': False,
         'model.backbone.img_size': 64, 'model.backbone.arch': 'deit-tiny',
         'model.neck.num_patches': 16, 'model.neck.embed_dim': 192,
         'model.neck.decoder_embed_dim': 128, 'model.neck.decoder_depth': 2,
-        'model.neck.decoder_num_heads': 4, 'custom_hooks.0.warmup_epochs': 0,
-        'custom_hooks.0.interval': 10, 'custom_hooks.0.batch_size': 16,
-        'custom_hooks.0.num_workers': 0, 'train_cfg.max_epochs': 1,
+        'model.neck.decoder_num_heads': 4, 'custom_hooks.FAMTRefreshHook.warmup_epochs': 0,
+        'custom_hooks.FAMTRefreshHook.interval': 10, 'custom_hooks.FAMTRefreshHook.batch_size': 16,
+        'custom_hooks.FAMTRefreshHook.num_workers': 0, 'train_cfg.max_epochs': 1,
         'param_scheduler.warmup': 0, 'param_scheduler.end': 1,
         'default_hooks.checkpoint.interval': 1, 'resume': False})
     find_transform(cfg.train_dataloader.dataset.pipeline, 'RandomResizedCropWithBox').scale = 64

@@ -1,4 +1,5 @@
 """LatestCheckpointHook + MidEpochResumeTrainLoop: a signal mid-epoch loses nothing."""
+import logging
 import os
 import os.path as osp
 import signal
@@ -10,7 +11,7 @@ from mmengine.hooks import Hook
 from mmengine.model import BaseModel
 from mmengine.runner import CheckpointLoader, Runner
 
-from mfm_mm.engine.hooks import LatestCheckpointHook, SafeCheckpointHook
+from mfm_mm.engine.hooks import EpochSeedHook, LatestCheckpointHook, SafeCheckpointHook
 from mfm_mm.fileio import load_checkpoint_file
 
 
@@ -34,49 +35,79 @@ class NoisyModel(BaseModel):
         return dict(loss=((self.linear(self.drop(inputs)) - targets)**2).mean())
 
 
-class Recorder(Hook):
-    """Records each iteration's loss; sends itself ``signum`` after iteration ``at``."""
+class AugmentedData(torch.utils.data.Dataset):
+    """12 samples, each drawn with fresh noise from the torch generator of the process that
+    loads it (the main process with ``num_workers=0``), as a random augmentation is."""
 
-    def __init__(self, at=None, signum=signal.SIGTERM):
-        self.losses, self.at, self.signum = {}, at, signum
+    def __init__(self):
+        generator = torch.Generator().manual_seed(1)
+        self.samples = [(torch.randn(4, generator=generator),
+                         torch.randn(1, generator=generator)) for _ in range(12)]
+
+    def __len__(self):
+        return len(self.samples)
+
+    def __getitem__(self, idx):
+        inputs, targets = self.samples[idx]
+        return dict(inputs=inputs + 0.1 * torch.randn(4), targets=targets)
+
+
+class Recorder(Hook):
+    """Records each iteration's loss; sends itself ``signum`` ``repeat`` times after
+    iteration ``at``."""
+
+    def __init__(self, at=None, signum=signal.SIGTERM, repeat=1):
+        self.losses, self.at, self.signum, self.repeat = {}, at, signum, repeat
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         self.losses[runner.iter + 1] = outputs['loss'].item()
         if runner.iter + 1 == self.at:
-            os.kill(os.getpid(), self.signum)
+            for _ in range(self.repeat):
+                os.kill(os.getpid(), self.signum)
 
 
 def toy_runner(work_dir, recorder, interval=None, resume=False, loop='MidEpochResumeTrainLoop'):
     torch.manual_seed(0)  # the same initial weights in every run
-    generator = torch.Generator().manual_seed(1)
-    data = [dict(inputs=torch.randn(4, generator=generator),
-                 targets=torch.randn(1, generator=generator)) for _ in range(12)]
     return Runner(
         model=NoisyModel(), work_dir=str(work_dir), resume=resume,
-        train_dataloader=dict(dataset=data, batch_size=3, num_workers=0,
+        train_dataloader=dict(dataset=AugmentedData(), batch_size=3, num_workers=0,
                               sampler=dict(type='DefaultSampler', shuffle=True),
                               collate_fn=dict(type='default_collate')),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
         train_cfg=dict(type=loop, max_epochs=3),
-        custom_hooks=[SafeCheckpointHook(), LatestCheckpointHook(interval=interval), recorder],
+        custom_hooks=[EpochSeedHook(), SafeCheckpointHook(),
+                      LatestCheckpointHook(interval=interval), recorder],
         default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1)),
         randomness=dict(seed=0))
 
 
-@pytest.mark.parametrize('signum, at', [(signal.SIGTERM, 6), (signal.SIGUSR1, 6),
-                                        (signal.SIGTERM, 4)],
-                         ids=['TERM mid-epoch', 'USR1 mid-epoch', 'TERM at the epoch end'])
-def test_signal_mid_epoch_saves_and_the_resumed_run_matches(tmp_path, signum, at):
+@pytest.mark.parametrize('signum, at, repeat', [
+    (signal.SIGTERM, 6, 1), (signal.SIGUSR1, 6, 1), (signal.SIGTERM, 4, 1),
+    (signal.SIGTERM, 6, 3)],
+    ids=['TERM mid-epoch', 'USR1 mid-epoch', 'TERM at the epoch end', 'three TERMs'])
+def test_signal_mid_epoch_saves_and_the_resumed_run_matches(tmp_path, signum, at, repeat):
+    """num_workers=0: the main process draws the augmentations, so the resumed run matches
+    only when its random state is back before the first batch after the stop is fetched."""
     reference = Recorder()
     toy_runner(tmp_path / 'reference', reference).train()
     assert sorted(reference.losses) == list(range(1, 13))  # 4 iterations x 3 epochs
 
-    stopped = Recorder(at=at, signum=signum)
+    stopped = Recorder(at=at, signum=signum, repeat=repeat)
+    runner = toy_runner(tmp_path / 'run', stopped)
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    runner.logger.addHandler(handler)
     with pytest.raises(SystemExit) as exit_:
-        toy_runner(tmp_path / 'run', stopped).train()
+        runner.train()
+    runner.logger.removeHandler(handler)
     assert exit_.value.code == 128 + signum
     assert stopped.losses == {it: reference.losses[it] for it in range(1, at + 1)}
-    assert signal.getsignal(signum) is signal.SIG_DFL  # a second signal would kill at once
+    log = '\n'.join(lines)
+    assert log.count(f'{signum.name}: stopped after iteration {at}, saved') == 1
+    assert log.count('later signal(s)') == (repeat > 1)
+    if repeat > 1:
+        assert 'SIGTERM: ignored 2 later signal(s) (SIGTERM, SIGTERM) while stopping' in log
     signal.signal(signum, signal.SIG_DFL)
     latest = str(tmp_path / 'run' / 'latest.pth')
     assert (tmp_path / 'run' / 'last_checkpoint').read_text() == latest

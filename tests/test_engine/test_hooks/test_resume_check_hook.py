@@ -1,9 +1,11 @@
 """ResumeCheckHook: resume only into the same model and the same schedule."""
+import copy
 import types
 
 import pytest
 import torch
 import torch.nn as nn
+from mmengine.config import Config
 
 from mfm_mm.engine.hooks import ResumeCheckHook
 from mfm_mm.engine.hooks.resume_check_hook import model_differences
@@ -16,11 +18,18 @@ class Lines:
     def info(self, msg):
         self.lines.append(msg)
 
+    warning = info
 
-def fake_runner(dataset_size=48, batch_size=8, world_size=1, resume=True):
+
+SCHEDULE = dict(optim_wrapper=dict(optimizer=dict(type='AdamW', lr=1e-3)),
+                param_scheduler=[dict(type='LinearLR', end=5),
+                                 dict(type='CosineAnnealingLR', begin=5, T_max=45)])
+
+
+def fake_runner(dataset_size=48, batch_size=8, world_size=1, resume=True, cfg=SCHEDULE):
     return types.SimpleNamespace(
         _resume=resume, _load_from='w/epoch_1.pth', model=nn.Linear(2, 3), logger=Lines(),
-        world_size=world_size,
+        world_size=world_size, cfg=Config(copy.deepcopy(cfg)),
         train_loop=types.SimpleNamespace(
             dataloader=Sized([None] * dataset_size, batch_size, world_size)))
 
@@ -113,3 +122,22 @@ def test_empty_buffers_take_the_checkpoints_shape():
     model.maps = torch.zeros(8, 4, 4, dtype=torch.uint8)  # sized: the shape must agree again
     assert model_differences(saved, model) == [
         '1 shape mismatches (first: maps (48, 4, 4) in the checkpoint, (8, 4, 4) in the model)']
+
+
+def test_a_changed_lr_and_schedule_are_listed_and_said_to_be_overridden():
+    hook, runner = ResumeCheckHook(), fake_runner()
+    checkpoint = dict(state_dict=runner.model.state_dict(),
+                      meta=dict(epoch=1, iter=6, cfg=Config(SCHEDULE).pretty_text))
+    hook.after_load_checkpoint(runner, checkpoint)
+    assert runner.logger.lines == []  # the same settings: nothing to say
+    changed = copy.deepcopy(SCHEDULE)
+    changed['optim_wrapper']['optimizer']['lr'] = 2e-3
+    changed['param_scheduler'][1]['T_max'] = 95
+    runner = fake_runner(cfg=changed)
+    hook.after_load_checkpoint(runner, checkpoint)
+    assert runner.logger.lines == [
+        'resume: the config changes optim_wrapper.optimizer.lr 0.001 -> 0.002; '
+        'param_scheduler.CosineAnnealingLR.T_max 45 -> 95. The optimizer and scheduler state '
+        'restored from w/epoch_1.pth overrides them: the run goes on with the old lr and '
+        'schedule (for the new ones, start a new run from its weights with --cfg-options '
+        'load_from=w/epoch_1.pth, without --resume)']

@@ -1,6 +1,8 @@
 """WorkDirLockHook: one live holder per work_dir; a dead holder's lock is taken over."""
 import os
 import socket
+import subprocess
+import sys
 import types
 
 import pytest
@@ -41,3 +43,26 @@ def test_a_stale_lock_file_is_taken_over_with_a_log_line(tmp_path):
     assert runner.logger.lines == ['work_dir lock: took over the stale lock of PID 999999 on '
                                    'elsewhere (that process is gone)']
     hook.after_run(runner)
+
+
+def test_partial_writes_of_killed_processes_are_removed_at_the_next_start(tmp_path):
+    """A process SIGKILLed while it writes ``latest.pth.<pid>.partial`` leaves it behind."""
+    writer = subprocess.Popen([sys.executable, '-c', (
+        'import os, sys, time\n'
+        f'f = open(os.path.join({str(tmp_path)!r}, f"latest.pth.{{os.getpid()}}.partial"), "wb")\n'
+        'f.write(b"x" * 4096); f.flush(); print("writing", flush=True); time.sleep(60)')],
+        stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == 'writing\n'
+    writer.kill()
+    writer.wait()
+    dead = tmp_path / f'latest.pth.{writer.pid}.partial'
+    assert dead.exists()
+    live = tmp_path / f'epoch_2.pth.{os.getpid()}.partial'  # a live writer's file stays
+    live.write_bytes(b'x')
+    hook, runner = WorkDirLockHook(), types.SimpleNamespace(work_dir=str(tmp_path),
+                                                            logger=Lines())
+    hook.before_run(runner)
+    hook.after_run(runner)
+    assert runner.logger.lines == [f'removed {dead}, the partial write of a process that is '
+                                   'gone']
+    assert not dead.exists() and live.exists()
