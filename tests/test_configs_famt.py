@@ -29,7 +29,7 @@ def test_famt_and_mae_share_the_recipe_and_differ_only_in_famt():
     assert (famt.model.type, mae.model.type) == ('FAMTMAE', 'MAE')
     assert (famt.model.mask_ratio, famt.model.throw_ratio) == (0.45, 0.40)
     assert famt.model.head == mae.model.head
-    hook = famt.custom_hooks[0]
+    hook = next(h for h in famt.custom_hooks if h.type == 'FAMTRefreshHook')
     assert (hook.type, hook.interval, hook.warmup_epochs) == ('FAMTRefreshHook', 40, 40)
     assert (famt.model.fusion, famt.model.freq_weight) == ('sum', 0.5)
     famt_steps = [step.type for step in famt.train_dataloader.dataset.pipeline]

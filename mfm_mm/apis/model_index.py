@@ -34,7 +34,7 @@ def _models() -> Dict[str, Model]:
         index = load(osp.join(root, 'model-index.yml'))
         index.build_models_with_collections()
         for model in index.models:
-            model.config = osp.join(root, model.config)
+            model.config = osp.realpath(osp.join(root, model.config))  # .mim may link back
             _MODELS[model.name.lower()] = model
     return _MODELS
 

@@ -10,25 +10,29 @@ Options = Dict[str, Any]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
-def schedule_options(warmup: int, end: int, by_epoch: bool) -> Options:
+def schedule_options(warmup: int, end: int, by_epoch: bool, single: bool = False) -> Options:
     """Options for a warm-up then a decay over ``end`` epochs or iterations, seed 0.
 
     Args:
-        warmup: Warm-up length (``param_scheduler.0``).
+        warmup: Warm-up length.
         end: Training length; also the checkpoint and validation interval.
-        by_epoch: Epochs (classification, ``T_max`` set too) or iterations (segmentation).
+        by_epoch: Epochs (classification) or iterations (segmentation).
+        single: The config's schedule is one ``WarmupCosineLR`` (the benchmarks' ViT
+            fine-tune) rather than a warm-up + decay pair (the demo's downstream configs).
 
     Returns:
         ``--cfg-options`` as a dict.
     """
-    options = {'param_scheduler.0.end': warmup, 'param_scheduler.1.begin': warmup,
-               'param_scheduler.1.end': end,
-               'default_hooks.checkpoint.interval': end,
-               'train_cfg.val_interval': end, 'randomness.seed': 0}
-    if by_epoch:
-        options.update({'param_scheduler.1.T_max': end - warmup, 'train_cfg.max_epochs': end})
+    if single:
+        options = {'param_scheduler.warmup': warmup, 'param_scheduler.end': end}
     else:
-        options['train_cfg.max_iters'] = end
+        options = {'param_scheduler.0.end': warmup, 'param_scheduler.1.begin': warmup,
+                   'param_scheduler.1.end': end}
+        if by_epoch:
+            options['param_scheduler.1.T_max'] = end - warmup
+    options.update({'default_hooks.checkpoint.interval': end, 'train_cfg.val_interval': end,
+                    'randomness.seed': 0,
+                    'train_cfg.max_epochs' if by_epoch else 'train_cfg.max_iters': end})
     return options
 
 
@@ -62,7 +66,7 @@ def classification_options(data_root: str, classes: Sequence[str], arch: dict,
         ``--cfg-options`` as a dict.
     """
     options = _datasets(data_root, classes, batch_size)
-    options.update(schedule_options(1, epochs, by_epoch=True))
+    options.update(schedule_options(1, epochs, by_epoch=True, single=True))
     options.update({f'model.backbone.arch.{key}': value for key, value in arch.items()})
     options.update({
         'model.backbone.arch._delete_': True,
@@ -76,7 +80,7 @@ def classification_options(data_root: str, classes: Sequence[str], arch: dict,
         'test_dataloader.dataset.pipeline.1.scale': img_size * 256 // 224,
         'test_dataloader.dataset.pipeline.2.crop_size': img_size,
         'optim_wrapper.optimizer.lr': lr,
-        'param_scheduler.1.eta_min': lr / 100,
+        'param_scheduler.min_ratio': 0.01,
         'default_hooks.logger.interval': 5,
     })
     if pretrained is not None:

@@ -1,8 +1,10 @@
 """Build-time checks of the config values that would otherwise fail deep inside a run."""
+import logging
 import os.path as osp
 from typing import Optional, Tuple
 
 from mmengine.config import Config
+from mmengine.logging import print_log
 from mmpretrain.registry import TRANSFORMS
 
 from .options import check_number
@@ -69,7 +71,12 @@ def _check_frequency_mask(pipeline, crop: Tuple[int, int]) -> None:
 
 
 def _check_schedule_fits(cfg: Config) -> None:
-    """A ``WarmupCosineLR`` must end with the run, or its cosine would be cut or stop early."""
+    """A ``WarmupCosineLR`` that ends before the run fails; one that ends after it warns.
+
+    Ending before the run would keep the lr at its floor for the remaining epochs (a longer
+    ``max_epochs`` without the schedule); ending after it is a run stopped part-way through its
+    cosine (continued later with ``--resume``), or a shortened run whose lr never decays.
+    """
     schedulers = cfg.get('param_scheduler') or []
     schedulers = [schedulers] if isinstance(schedulers, dict) else schedulers
     loop = cfg.get('train_cfg') or {}
@@ -80,12 +87,18 @@ def _check_schedule_fits(cfg: Config) -> None:
             'max_iters')
         name = 'param_scheduler' if isinstance(cfg.param_scheduler, dict) else (
             f'param_scheduler[{index}]')
-        if length is not None and scheduler.get('end') != length:
-            unit = 'max_epochs' if scheduler.get('by_epoch', True) else 'max_iters'
-            raise ValueError(
-                f'{name}.end ({scheduler.get("end")}) must equal train_cfg.{unit} ({length}): '
-                f'the cosine of WarmupCosineLR spans the whole run; set both (e.g. '
-                f'--cfg-options train_cfg.{unit}={length} {name}.end={length})')
+        end = scheduler.get('end')
+        if length is None or end is None or end == length:
+            continue
+        unit = 'max_epochs' if scheduler.get('by_epoch', True) else 'max_iters'
+        advice = (f'the cosine of WarmupCosineLR spans the whole run; set both (e.g. '
+                  f'--cfg-options train_cfg.{unit}={length} {name}.end={length})')
+        if end < length:
+            raise ValueError(f'{name}.end ({end}) ends before train_cfg.{unit} ({length}): the '
+                             f'lr would stay at its floor for the rest of the run; {advice}')
+        print_log(f'{name}.end ({end}) is after train_cfg.{unit} ({length}): this run stops '
+                  f'part-way through the cosine (continue it with --resume and train_cfg.{unit}='
+                  f'{end}); for a shorter run, {advice}', logger='current', level=logging.WARNING)
 
 
 OPTIMIZER_NUMBERS = ('lr', 'weight_decay', 'momentum', 'eps')

@@ -76,7 +76,7 @@ def test_benchmark_runs_on_cpu_and_writes_the_numbers(tmp_path, tiny_imagenet):
          '--batch-size', '2', '--repeats', '2', '--warmup', '1', '--pipeline-images', '2',
          '--pipeline-rounds', '2', '--data-root', tiny_imagenet, '--json', str(out),
          '--cfg-options', 'model.backbone.arch.num_layers=2', 'model.backbone.img_size=64',
-         'train_dataloader.dataset.pipeline.RandomResizedCrop.scale=64',
+         'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale=64',
          'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.input_size=64',
          'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius=4'],
         env=dict(OMP_NUM_THREADS='1'))

@@ -22,7 +22,7 @@ def famt_small_options(data_root: str, epochs: int) -> list:
         'model.neck.decoder_num_heads=4', 'custom_hooks.FAMTRefreshHook.warmup_epochs=1',
         'custom_hooks.FAMTRefreshHook.interval=10', 'custom_hooks.FAMTRefreshHook.batch_size=16',
         f'train_cfg.max_epochs={epochs}', 'param_scheduler.warmup=1',
-        f'param_scheduler.end={epochs}',
+        'param_scheduler.end=4',
         'default_hooks.logger.interval=1', 'randomness.seed=0', 'resume=False',
     ]
 

@@ -22,7 +22,7 @@ def small_run_options(data_root: str, epochs: int, size: int = 64) -> list:
         f'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale={size}',
         f'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius={size // 16}',
         f'model.backbone.img_size={size}', f'train_cfg.max_epochs={epochs}',
-        'param_scheduler.warmup=1', f'param_scheduler.end={epochs}',
+        f'param_scheduler.warmup={min(1, epochs - 1)}', f'param_scheduler.end={epochs}',
         'default_hooks.logger.interval=1', 'randomness.seed=0',
     ]
 
@@ -78,7 +78,6 @@ def test_resnet_pretrains(tiny_imagenet, tmp_path):
     options.remove('model.backbone.img_size=64')
     out = run_tool([PYTHON, 'tools/train.py', RESNET, '--work-dir', work_dir,
                     '--cfg-options', *options])
-    assert 'SyncBN -> BN' in out.stdout
     assert_loss_goes_down(logged_losses(work_dir))
     assert osp.isfile(osp.join(work_dir, 'epoch_6.pth'))
 

@@ -59,12 +59,20 @@ def test_backbone_size_must_match_the_crop(tiny_imagenet):
         check_config(cfg)
 
 
-def test_a_schedule_that_no_longer_fits_the_run_fails_naming_both_options(tiny_imagenet):
+def test_a_schedule_that_ends_before_the_run_fails_naming_both_options(tiny_imagenet):
     cfg = vit_cfg(tiny_imagenet)
     cfg.train_cfg.max_epochs = 800  # param_scheduler.end stays 300
-    with pytest.raises(ValueError, match=r'param_scheduler.end \(300\) must equal '
-                                         r'train_cfg.max_epochs \(800\)'):
+    with pytest.raises(ValueError, match=r'param_scheduler.end \(300\) ends before '
+                                         r'train_cfg.max_epochs \(800\).*param_scheduler.end=800'):
         check_config(cfg)
+
+
+def test_a_run_that_stops_part_way_through_its_schedule_says_so(tiny_imagenet, capsys):
+    cfg = vit_cfg(tiny_imagenet)
+    cfg.train_cfg.max_epochs = 100  # param_scheduler.end stays 300
+    check_config(cfg)
+    assert ('param_scheduler.end (300) is after train_cfg.max_epochs (100): this run stops '
+            'part-way through the cosine') in ''.join(capsys.readouterr())
 
 
 @pytest.mark.parametrize('options, error, message', [
@@ -74,9 +82,9 @@ def test_a_schedule_that_no_longer_fits_the_run_fails_naming_both_options(tiny_i
      'train_cfg: max_epochs must be an int in [1, inf), got -3'),
     ({'optim_wrapper.optimizer.lr': '1e-3x'}, TypeError,
      "optim_wrapper.optimizer: lr must be a number in [0, inf), got '1e-3x' of type str"),
-    ({'param_scheduler.CosineAnnealingLR.T_max': 'ten'}, TypeError,
-     "param_scheduler CosineAnnealingLR: T_max must be a number in (-inf, inf), got 'ten'"),
-], ids=['max_epochs 0', 'max_epochs -3', 'lr text', 'T_max text'])
+    ({'param_scheduler.warmup': 'ten'}, TypeError,
+     "param_scheduler WarmupCosineLR: warmup must be a number in (-inf, inf), got 'ten'"),
+], ids=['max_epochs 0', 'max_epochs -3', 'lr text', 'warmup text'])
 def test_nonsense_schedules_fail_at_build_naming_the_option(tiny_imagenet, tmp_path, options,
                                                            error, message):
     cfg = load_config(DEMO, work_dir=str(tmp_path), cfg_options={

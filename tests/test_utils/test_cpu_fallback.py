@@ -15,6 +15,7 @@ def test_switches_gpu_only_settings_without_cuda(monkeypatch):
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     monkeypatch.setattr(torch.cuda, 'set_device', torch.cuda.set_device)  # restored after
     cfg = resnet_cfg()
+    cfg.model.backbone.norm_cfg = dict(type='SyncBN')  # a user's SyncBN variant of the recipe
     notes = adapt_to_cpu(cfg, distributed=True)
     assert cfg.optim_wrapper.type == 'OptimWrapper' and 'loss_scale' not in cfg.optim_wrapper
     assert cfg.env_cfg.dist_cfg.backend == 'gloo'

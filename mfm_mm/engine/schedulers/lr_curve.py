@@ -4,6 +4,7 @@ from typing import List, Sequence, Union
 import numpy as np
 import torch
 from mmengine.optim import OptimWrapper
+from mmengine.registry import DefaultScope
 from mmpretrain.registry import PARAM_SCHEDULERS
 
 
@@ -33,7 +34,8 @@ def lr_curve(param_scheduler: Union[dict, Sequence[dict]], lr: float, epoch_leng
         args = dict(optimizer=wrapper)
         if cfg.get('convert_to_iter_based'):
             args['epoch_length'] = epoch_length
-        schedulers.append(PARAM_SCHEDULERS.build(cfg, default_args=args))
+        with DefaultScope.overwrite_default_scope('mmpretrain'):
+            schedulers.append(PARAM_SCHEDULERS.build(cfg, default_args=args))
     values: List[List[float]] = []
     for epoch in range(max_epochs):
         for _ in range(epoch_length):
