@@ -2,6 +2,7 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
+from mmengine.logging import MMLogger
 
 from conftest import REPO
 from mfm_mm.utils import build_runner, check_config, find_transform, load_config
@@ -67,12 +68,14 @@ def test_a_schedule_that_ends_before_the_run_fails_naming_both_options(tiny_imag
         check_config(cfg)
 
 
-def test_a_run_that_stops_part_way_through_its_schedule_says_so(tiny_imagenet, capsys):
+def test_a_run_that_stops_part_way_through_its_schedule_says_so(tiny_imagenet, tmp_path):
+    log = tmp_path / 'run.log'
+    MMLogger.get_instance('part_way', log_file=str(log))  # the current logger, as in a run
     cfg = vit_cfg(tiny_imagenet)
     cfg.train_cfg.max_epochs = 100  # param_scheduler.end stays 300
     check_config(cfg)
     assert ('param_scheduler.end (300) is after train_cfg.max_epochs (100): this run stops '
-            'part-way through the cosine') in ''.join(capsys.readouterr())
+            'part-way through the cosine') in log.read_text()
 
 
 @pytest.mark.parametrize('options, error, message', [
