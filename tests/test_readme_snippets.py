@@ -151,7 +151,7 @@ def point_at_tiny_data(cfg: Config, data: Dict[str, str]) -> None:
             loader.update(num_workers=0, persistent_workers=False)
 
 
-_BUILT: Dict[tuple, str] = {}
+_BUILT: set = set()  # (tool, arguments) already built in this session
 
 
 def builds_on_cpu(tool: str, args: List[str], data: Dict[str, str], monkeypatch) -> None:
@@ -169,7 +169,7 @@ def builds_on_cpu(tool: str, args: List[str], data: Dict[str, str], monkeypatch)
     point_at_tiny_data(cfg, data)
     runner = build_runner(cfg, phase)
     assert isinstance(runner, Runner) and runner.model is not None
-    _BUILT[key] = phase
+    _BUILT.add(key)
 
 
 # launcher script: (the tool it runs, how its arguments map onto the tool's)
@@ -275,6 +275,12 @@ def test_every_snippet_has_one_rule():
     assert not uncovered, 'no rule (or several) covers: ' + '; '.join(uncovered)
     assert len(COMMANDS) > 40 and set(PYTHON_RULES) == {
         python_rule(s) for s in SNIPPETS if s.language == 'python'}
+
+
+def test_a_command_or_block_of_a_new_kind_has_no_rule():
+    assert rule_of(['docker', 'run', 'mfm_mm']) == []
+    assert rule_of(['tools/dist_train.sh', 'configs/mfm_vit-b_800e.py', '8'])[0][2] is check_launcher
+    assert python_rule(Snippet('README.md', 1, 'python', 'import mfm_mm\n', '')) is None
 
 
 @pytest.mark.parametrize('snippet,words', COMMANDS,
