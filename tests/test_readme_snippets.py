@@ -279,7 +279,8 @@ def test_every_snippet_has_one_rule():
 
 def test_a_command_or_block_of_a_new_kind_has_no_rule():
     assert rule_of(['docker', 'run', 'mfm_mm']) == []
-    assert rule_of(['tools/dist_train.sh', 'configs/mfm_vit-b_800e.py', '8'])[0][2] is check_launcher
+    rule = rule_of(['tools/dist_train.sh', 'configs/mfm_vit-b_800e.py', '8'])
+    assert [check for _, _, check in rule] == [check_launcher]
     assert python_rule(Snippet('README.md', 1, 'python', 'import mfm_mm\n', '')) is None
 
 
