@@ -8,6 +8,7 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from ..corruptions import build_corruption
+from .run_hooks_note import note_missing_run_hooks
 
 
 def _extra_forward_args(module_type: type) -> List[str]:
@@ -59,13 +60,17 @@ class MFM(BaseSelfSupervisor):
         head: Head config, e.g. ``MFMHead`` with ``FrequencyLoss``: it scores the removed
             frequencies of MFM's masks and every frequency of corruptions without a mask.
         corruption: Corruption config. Defaults to ``dict(type='FrequencyMaskCorruption')``.
+        check_run_hooks: At the first training step, log one line if the run lacks the
+            project's pictures and run guards (:mod:`.run_hooks_note`). Defaults to True.
         **kwargs: ``pretrained``, ``data_preprocessor``, ``init_cfg`` of
             ``BaseSelfSupervisor``.
     """
 
     def __init__(self, backbone: dict, neck: dict, head: dict,
-                 corruption: Optional[dict] = None, **kwargs) -> None:
+                 corruption: Optional[dict] = None, check_run_hooks: bool = True,
+                 **kwargs) -> None:
         super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
+        self.check_run_hooks = check_run_hooks
         check_image_only_backbone(self.backbone)
         self.corruption = build_corruption(corruption or dict(type='FrequencyMaskCorruption'))
 
@@ -97,5 +102,8 @@ class MFM(BaseSelfSupervisor):
         Returns:
             ``dict(loss=...)``.
         """
+        if self.check_run_hooks:
+            self.check_run_hooks = False  # once per model
+            note_missing_run_hooks()
         _, reconstruction, keep = self.reconstruct(inputs, data_samples)
         return dict(loss=self.head.loss(reconstruction, inputs, keep))
