@@ -45,11 +45,12 @@ from mfm_mm.engine.hooks import compile_modules
 from mfm_mm.models.utils import to_fft_layout
 from mfm_mm.utils import adapt_to_cpu, load_config
 
-# The project's fast backbones -> (mmpretrain's stock class, the option that is off there).
+# The project's fast backbones -> (mmpretrain's stock class, the options it does not have).
+BEIT_OPTIONS = ('fused_attn', 'init_style', 'init_std')
 STOCK_BACKBONES = {
-    'FusedBEiTViT': ('BEiTViT', 'fused_attn'),
-    'FusedBEiTPretrainViT': ('BEiTPretrainViT', 'fused_attn'),
-    'ChannelsLastResNet': ('ResNet', 'channels_last'),
+    'FusedBEiTViT': ('BEiTViT', BEIT_OPTIONS),
+    'FusedBEiTPretrainViT': ('BEiTPretrainViT', BEIT_OPTIONS),
+    'ChannelsLastResNet': ('ResNet', ('channels_last', )),
 }
 # Dense fp16 / bf16 tensor-core peaks (vendor datasheets, TFLOP/s), by device-name substring.
 PEAK_TFLOPS = {
@@ -137,8 +138,9 @@ def stock_model_cfg(model_cfg):
     if backbone_type not in STOCK_BACKBONES:
         raise ValueError(f'benchmark_pretrain: no stock counterpart for backbone '
                          f'{backbone_type!r}; expected one of {sorted(STOCK_BACKBONES)}')
-    stock.backbone.type, option = STOCK_BACKBONES[backbone_type]
-    stock.backbone.pop(option, None)
+    stock.backbone.type, options = STOCK_BACKBONES[backbone_type]
+    for option in options:
+        stock.backbone.pop(option, None)
     return stock
 
 
