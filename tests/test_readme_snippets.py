@@ -30,6 +30,7 @@ from conftest import REPO
 from mfm_mm.demo import write_coins_ade20k_folder, write_digits_imagenet_folder
 from mfm_mm.utils import build_runner, load_config
 from mfm_mm.utils.config_check import innermost_dataset
+from mfm_mm.utils.runner_setup import apply_train_args
 
 PAGES = ['README.md'] + sorted(
     osp.join('configs', name, 'README.md') for name in os.listdir(osp.join(REPO, 'configs'))
@@ -165,7 +166,7 @@ def builds_on_cpu(tool: str, args: List[str], data: Dict[str, str], monkeypatch)
     cfg = load_config(repo_path(namespace.config), work_dir=work_dir,
                       cfg_options=namespace.cfg_options)
     if phase == 'train':
-        load_tool(tool).merge_args(cfg, namespace)
+        apply_train_args(cfg, namespace)
     point_at_tiny_data(cfg, data)
     runner = build_runner(cfg, phase)
     assert isinstance(runner, Runner) and runner.model is not None
