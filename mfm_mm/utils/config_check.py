@@ -70,6 +70,12 @@ def _check_frequency_mask(pipeline, crop: Tuple[int, int]) -> None:
             'mask takes the size of the image)')
 
 
+def _schedulers(cfg: Config) -> list:
+    """The config's ``param_scheduler`` as a list (one scheduler may be a dict)."""
+    schedulers = cfg.get('param_scheduler') or []
+    return [schedulers] if isinstance(schedulers, dict) else list(schedulers)
+
+
 def _check_schedule_fits(cfg: Config) -> None:
     """A ``WarmupCosineLR`` that ends before the run fails; one that ends after it warns.
 
@@ -77,20 +83,17 @@ def _check_schedule_fits(cfg: Config) -> None:
     ``max_epochs`` without the schedule); ending after it is a run stopped part-way through its
     cosine (continued later with ``--resume``), or a shortened run whose lr never decays.
     """
-    schedulers = cfg.get('param_scheduler') or []
-    schedulers = [schedulers] if isinstance(schedulers, dict) else schedulers
     loop = cfg.get('train_cfg') or {}
-    for index, scheduler in enumerate(schedulers):
+    for index, scheduler in enumerate(_schedulers(cfg)):
         if scheduler.get('type') != 'WarmupCosineLR':
             continue
-        length = loop.get('max_epochs') if scheduler.get('by_epoch', True) else loop.get(
-            'max_iters')
+        unit = 'max_epochs' if scheduler.get('by_epoch', True) else 'max_iters'
+        length = loop.get(unit)
         name = 'param_scheduler' if isinstance(cfg.param_scheduler, dict) else (
             f'param_scheduler[{index}]')
         end = scheduler.get('end')
         if length is None or end is None or end == length:
             continue
-        unit = 'max_epochs' if scheduler.get('by_epoch', True) else 'max_iters'
         advice = (f'the cosine of WarmupCosineLR spans the whole run; set both (e.g. '
                   f'--cfg-options train_cfg.{unit}={length} {name}.end={length})')
         if end < length:
@@ -119,8 +122,7 @@ def _check_schedule(cfg: Config) -> None:
             check_number('optim_wrapper.optimizer', name, optimizer[name], low=0)
     for beta in optimizer.get('betas', ()):
         check_number('optim_wrapper.optimizer', 'betas', beta, low=0, high=1)
-    schedulers = cfg.get('param_scheduler') or []
-    for scheduler in schedulers if isinstance(schedulers, (list, tuple)) else [schedulers]:
+    for scheduler in _schedulers(cfg):
         for name in SCHEDULER_NUMBERS:
             if scheduler.get(name) is not None:
                 check_number(f'param_scheduler {scheduler.get("type")}', name, scheduler[name])

@@ -131,9 +131,10 @@ def compare_optimizer(config, official, project, cfg, names) -> List[str]:
     wrapper_cfg = dict(cfg.optim_wrapper, type='OptimWrapper')
     wrapper_cfg.pop('loss_scale', None)
     ours = build_optim_wrapper(project, wrapper_cfg).optimizer
-    settings = lambda opt, group: {key: group[key] for key in ('lr', 'weight_decay', 'betas', 'eps')}  # noqa: E731
-    off_by_param = {id(p): settings(off_opt, g) for g in off_opt.param_groups for p in g['params']}
-    our_by_param = {id(p): settings(ours, g) for g in ours.param_groups for p in g['params']}
+    def by_param(optimizer) -> dict:
+        return {id(p): {key: group[key] for key in ('lr', 'weight_decay', 'betas', 'eps')}
+                for group in optimizer.param_groups for p in group['params']}
+    off_by_param, our_by_param = by_param(off_opt), by_param(ours)
     project_params = dict(project.named_parameters())
     same, lines = 0, []
     for name, param in official.named_parameters():
