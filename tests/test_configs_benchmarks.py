@@ -9,7 +9,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import MODELS, DefaultScope
 
 from conftest import REPO
-from mfm_mm.utils import adapt_to_cpu
+from mfm_mm.engine.runner import adapt_to_cpu
 
 BENCHMARKS = osp.join(REPO, 'configs', 'benchmarks')
 CONFIGS = sorted(glob.glob(osp.join(BENCHMARKS, '**', '*.py'), recursive=True))

@@ -13,8 +13,8 @@ import pytest
 import torch
 
 from conftest import PYTHON, REPO, run_tool
-from mfm_mm.fileio import load_checkpoint_file
-from mfm_mm.utils import is_complete_checkpoint
+from mfm_mm.engine.runner import load_checkpoint_file
+from mfm_mm.engine.runner import is_complete_checkpoint
 from test_tools.test_train import DEMO, free_port, small_run_options
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from conftest import PYTHON, REPO, run_tool
-from mfm_mm.fileio import load_checkpoint_file
+from mfm_mm.engine.runner import load_checkpoint_file
 
 DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
 RESNET = osp.join(REPO, 'configs', 'mfm_resnet50_300e.py')

@@ -9,7 +9,7 @@ from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 from mmengine.runner import BaseLoop, CheckpointLoader
 
-from ...fileio import load_checkpoint_file
+from ..runner.safe_load import load_checkpoint_file
 from ...utils.model import unwrap_model
 
 # parameters the backbones resize on load (position embeddings, relative position tables):

@@ -5,8 +5,8 @@ from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 from mmengine.runner import CheckpointLoader
 
-from ...fileio import load_checkpoint_file
-from ...utils.resume import find_resumable_checkpoint
+from ..runner.safe_load import load_checkpoint_file
+from ..runner.resume import find_resumable_checkpoint
 
 
 @HOOKS.register_module()
@@ -15,7 +15,7 @@ class SafeCheckpointHook(Hook):
 
     From ``before_run`` (before mmengine initialises weights, loads ``load_from`` or resumes)
     to ``after_run``, mmengine's loader for local files is
-    :func:`mfm_mm.fileio.load_checkpoint_file`: weights, training state and official release
+    :func:`mfm_mm.engine.runner.load_checkpoint_file`: weights, training state and official release
     files load on any torch >= 2.0, pickles that would run code are refused naming the file.
     With ``resume=True`` and no ``load_from`` the run resumes the checkpoint named by
     ``last_checkpoint`` or, when that one is missing or incomplete, the newest complete

@@ -9,7 +9,7 @@ from mmengine.dist import broadcast_object_list, get_world_size, is_main_process
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 
-from ...fileio import remove_stale_partials
+from ..runner.atomic_backend import remove_stale_partials
 
 LOCK_NAME = '.work_dir.lock'
 

@@ -1,4 +1,4 @@
-"""mfm_mm.utils.checkpoint: output paths checked before any work, no partial file left."""
+"""mfm_mm.apis.checkpoint: output paths checked before any work, no partial file left."""
 import os
 import subprocess
 import sys
@@ -6,7 +6,7 @@ import sys
 import pytest
 import torch
 
-from mfm_mm.utils import check_output_path, save_weights
+from mfm_mm.apis.checkpoint import check_output_path, save_weights
 
 
 def test_output_paths_that_cannot_be_written_are_refused(tmp_path):
@@ -28,17 +28,20 @@ def test_read_only_folder_is_refused(tmp_path):
         tmp_path.chmod(0o700)
 
 
-def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    def full_disk(obj, path):
-        with open(path, 'wb') as f:
-            f.write(b'half a checkpoint')
-        raise OSError(28, 'No space left on device')
-
-    monkeypatch.setattr(torch, 'save', full_disk)
-    target = tmp_path / 'out.pth'
-    with pytest.raises(ValueError, match=f'could not write {target}: .*No space left'):
-        save_weights({'w': torch.zeros(1)}, str(target))
-    assert list(tmp_path.iterdir()) == []
+def test_a_failed_write_names_the_file_and_leaves_no_partial_file(tmp_path):
+    disk = tmp_path / 'disk'
+    disk.mkdir()
+    if subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', str(disk)],
+                      capture_output=True).returncode:
+        pytest.skip('cannot mount a small tmpfs here')
+    try:
+        target = disk / 'out.pth'
+        with pytest.raises(ValueError, match=rf'could not write {target} \(No space left on '
+                           r'device\); 0 MiB free in '):
+            save_weights({'w': torch.zeros(2**16)}, str(target))
+        assert list(disk.iterdir()) == []
+    finally:
+        subprocess.run(['umount', str(disk)], check=True)
 
 
 def test_the_temp_file_of_a_killed_converter_is_removed_by_the_next(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""A local file backend whose writes are all-or-nothing."""
+"""All-or-nothing file writes, and write errors that name the file and the free space."""
 import contextlib
 import os
 import os.path as osp
@@ -9,8 +9,19 @@ from typing import ClassVar, Dict, List, Union
 
 from mmengine.fileio.backends import LocalBackend, register_backend
 
-
 PARTIAL = re.compile(r'^(?P<target>.+)\.(?P<pid>\d+)\.(?:partial|tmp)$')
+
+
+class DiskWriteError(OSError):
+    """A file of the run could not be written; the message names it and the free space."""
+
+    def __init__(self, path: str, err: OSError, note: str = '') -> None:
+        folder = osp.dirname(osp.abspath(path))
+        while not osp.isdir(folder):
+            folder = osp.dirname(folder)
+        free_mib = shutil.disk_usage(folder).free / 2**20
+        super().__init__(err.errno, f'could not write {path} ({err.strerror or err}); '
+                         f'{free_mib:.0f} MiB free in {folder}{note}')
 
 
 def _alive(pid: int) -> bool:
@@ -26,8 +37,7 @@ def _alive(pid: int) -> bool:
 def remove_stale_partials(folder: str) -> List[str]:
     """Removes the ``<file>.<pid>.partial`` / ``.tmp`` files of dead processes in ``folder``.
 
-    Atomic writes (:class:`AtomicLocalBackend`, the converters' ``save_weights``) leave them
-    when killed with SIGKILL mid-write; a live writer's files are kept.
+    Atomic writes leave them when killed with SIGKILL mid-write; a live writer's are kept.
 
     Args:
         folder: The folder (a run's work_dir, a converter's output folder).
@@ -47,36 +57,30 @@ def remove_stale_partials(folder: str) -> List[str]:
 
 @register_backend('atomic_local')
 class AtomicLocalBackend(LocalBackend):
-    """``LocalBackend`` that writes to a temporary name in the same folder and renames it.
+    """``LocalBackend`` that writes to ``<file>.<pid>.partial`` and renames it into place.
 
-    A process killed mid-write leaves the previous file intact, and a failed write (disk full,
-    quota, permissions) removes its partial file and says which file and how much space was
-    left. Removing a file (mmengine's ``CheckpointHook`` drops the oldest checkpoint *before*
-    writing the next one) is deferred until the next write into the same folder is complete,
-    so a kill during a save never leaves the work_dir without a complete checkpoint.
-    Selected by ``backend_args=dict(backend='atomic_local')``, e.g. on the ``CheckpointHook``
-    of the project's runtime base.
+    A process killed mid-write leaves the previous file intact; a failed write removes its
+    partial file and raises :class:`DiskWriteError`. A removal (mmengine's ``CheckpointHook``
+    drops the oldest checkpoint *before* writing the next) waits until the next write into
+    the same folder is complete, so the work_dir always holds a complete checkpoint.
+    Selected by ``backend_args=dict(backend='atomic_local')``.
     """
 
-    # folder -> files to remove once a write there completes; shared by every instance
+    # folder -> files to remove after its next complete write; shared by every instance
     # (mmengine creates one backend for removals and a new one for each save)
     _pending: ClassVar[Dict[str, List[str]]] = {}
 
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
-        """Writes ``obj`` to ``filepath`` atomically.
-
-        Args:
-            obj: The bytes.
-            filepath: Target file; its folder is created.
+        """Writes ``obj`` to ``filepath`` (its folder is created) atomically.
 
         Raises:
-            OSError: The write failed; the message names the file and the free space.
+            DiskWriteError: The write failed; the previous file of that name is unchanged.
         """
         filepath = str(filepath)
         folder = osp.dirname(osp.abspath(filepath))
-        os.makedirs(folder, exist_ok=True)
         partial = f'{filepath}.{os.getpid()}.partial'
         try:
+            os.makedirs(folder, exist_ok=True)
             with open(partial, 'wb') as f:
                 f.write(obj)
                 f.flush()
@@ -85,11 +89,9 @@ class AtomicLocalBackend(LocalBackend):
         except BaseException as err:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(partial)
-            if isinstance(err, OSError):
-                free_mib = shutil.disk_usage(folder).free / 2**20
-                raise OSError(err.errno, f'could not write {filepath} ({err.strerror}); '
-                              f'{free_mib:.0f} MiB free in {folder}; the previous file of '
-                              'that name, if any, is unchanged') from err
+            if isinstance(err, OSError) and not isinstance(err, DiskWriteError):
+                raise DiskWriteError(filepath, err, '; the previous file of that name, if any, '
+                                     'is unchanged') from err
             raise
         for path in self._pending.pop(folder, []):
             if path != osp.abspath(filepath):
@@ -99,9 +101,6 @@ class AtomicLocalBackend(LocalBackend):
     def remove(self, filepath: Union[str, Path]) -> None:
         """Removes ``filepath`` after the next complete write into its folder.
 
-        Args:
-            filepath: The file to remove.
-
         Raises:
             FileNotFoundError: No such file.
         """
@@ -110,7 +109,6 @@ class AtomicLocalBackend(LocalBackend):
             raise FileNotFoundError(f'cannot remove {filepath}: no such file')
         self._pending.setdefault(osp.dirname(filepath), []).append(filepath)
 
-    def put_text(self, obj: str, filepath: Union[str, Path],
-                 encoding: str = 'utf-8') -> None:
+    def put_text(self, obj: str, filepath: Union[str, Path], encoding: str = 'utf-8') -> None:
         """Writes ``obj`` encoded with ``encoding`` atomically (see :meth:`put`)."""
         self.put(obj.encode(encoding), filepath)

@@ -1,20 +1,23 @@
-"""A restricted pickle module for ``torch.load``: data in, code refused.
+"""Loading checkpoints safely: a restricted pickle module for ``torch.load``, data in, code out.
 
-``torch.load(f, pickle_module=safe_pickle, weights_only=False)`` builds checkpoints with
-:class:`Unpickler`, which resolves only the globals that plain weights and training state
-need (tensor rebuilders, dtypes, numpy arrays and scalars, mmengine's ``HistoryBuffer`` with
-its statistics methods) and turns the config objects that official releases pickle
-(``yacs.config.CfgNode``, ``argparse.Namespace``) into inert data. Every other global is
-refused with :class:`RefusedGlobal`, so a pickle that would run code never runs it. Unlike
-``weights_only=True`` this works the same on every torch >= 2.0 and can build dict
-subclasses such as ``CfgNode``.
+:func:`load_checkpoint_file` builds checkpoints with :class:`Unpickler`, which resolves only
+the globals that plain weights and training state need (tensor rebuilders, dtypes, numpy
+arrays and scalars, mmengine's ``HistoryBuffer`` with its statistics methods) and turns the
+config objects that official releases pickle (``yacs.config.CfgNode``, ``argparse.Namespace``)
+into inert data. Every other global is refused, so a pickle that would run code never runs it.
+``torch.load(weights_only=True)`` is no substitute on any torch: torch < 2.4 has no allow-list,
+and no version loads mmengine's own resume checkpoints (their message hub pickles
+``getattr(HistoryBuffer, 'mean')``) or builds dict subclasses such as ``CfgNode``.
 """
 import _codecs
 import _compat_pickle
 import argparse
 import collections
 import importlib
+import os
 import pickle
+import sys
+import warnings
 from typing import Any, Callable, Dict, Tuple
 
 import numpy as np
@@ -130,3 +133,39 @@ class Unpickler(pickle.Unpickler):
 def load(file, **kwargs) -> Any:
     """``pickle.load`` with :class:`Unpickler` (torch reads legacy headers with it)."""
     return Unpickler(file, **kwargs).load()
+
+
+def load_checkpoint_file(filename: str, map_location: Any = None) -> Any:
+    """``torch.load`` through :class:`Unpickler` (plain data only), on every torch >= 2.0.
+
+    Args:
+        filename: Checkpoint path.
+        map_location: As in ``torch.load``.
+
+    Returns:
+        The loaded object.
+
+    Raises:
+        FileNotFoundError: No such file.
+        ValueError: The file is not a complete checkpoint, or it pickles code.
+    """
+    filename = os.path.expanduser(str(filename))
+    if not os.path.isfile(filename):
+        raise FileNotFoundError(f'checkpoint not found: {filename}')
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', FutureWarning)  # torch 2.4/2.5 on weights_only=False
+            return torch.load(filename, map_location=map_location,
+                              pickle_module=sys.modules[__name__], weights_only=False)
+    except RefusedGlobal as err:
+        raise ValueError(f'refused to load {filename}: it would run {err.what} while '
+                         'unpickling; only weights, training state and the config objects '
+                         'of official releases are loaded') from None
+    except MemoryError:
+        raise
+    except OSError as err:
+        raise ValueError(f'cannot read {filename}: {err.strerror or err}') from None
+    except Exception as err:  # any parse failure: truncated zip, text, foreign pickle
+        reason = (str(err).splitlines() or [type(err).__name__])[0]
+        raise ValueError(f'{filename} is not a PyTorch checkpoint, or it is truncated '
+                         f'({type(err).__name__}: {reason})') from None
