@@ -250,36 +250,65 @@ def test_a_bad_annotation_line_stops_the_build_naming_file_and_line(tiny_imagene
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 48 MiB tmpfs (one demo checkpoint, 36 MB, fits) and the command prefix to run on it;
-    without the right to mount, a folder whose second checkpoint write fails with ENOSPC."""
+    """A real 48 MiB tmpfs: one demo checkpoint (36 MB) fits, a second does not."""
     folder = tmp_path / 'disk'
     folder.mkdir()
-    mount = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', str(folder)],
-                           capture_output=True)
-    if mount.returncode == 0:
-        yield str(folder), [PYTHON], {}
-        subprocess.run(['umount', str(folder)], check=True)
-    else:
-        yield str(folder), [PYTHON, osp.join(REPO, 'tests', 'helpers', 'full_disk.py')], dict(
-            FULL_DISK_MATCH='epoch_2.pth')
+    if subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', str(folder)],
+                      capture_output=True).returncode:
+        pytest.skip('cannot mount a small tmpfs here')
+    yield str(folder)
+    subprocess.run(['umount', str(folder)], check=True)
+
+
+def one_line_error(proc: subprocess.CompletedProcess, work_dir: str) -> re.Match:
+    """The run's single ``error: could not write`` line; no traceback, no logging errors."""
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert 'Traceback' not in proc.stderr and 'Logging error' not in proc.stderr, proc.stderr
+    message = re.search(r'^error: could not write (\S+) \(No space left on device\); '
+                        r'(\d+) MiB free in ([^;\s]+)', proc.stderr, re.M)
+    assert message, proc.stderr[-3000:]
+    assert message.group(1).startswith(work_dir + '/')
+    assert abs(int(message.group(2)) - shutil.disk_usage(work_dir).free / 2**20) < 2
+    return message
 
 
 def test_full_disk_names_path_and_space_and_keeps_the_last_checkpoint(tiny_imagenet,
                                                                       small_disk):
-    work_dir, python, env = small_disk
+    work_dir = small_disk
     options = small_run_options(tiny_imagenet, epochs=2) + [
         'default_hooks.checkpoint.interval=1', 'default_hooks.checkpoint.max_keep_ckpts=1']
-    proc = subprocess.run([*python, *train_args(work_dir, options)[1:]], cwd=REPO,
-                          capture_output=True, text=True, env=dict(os.environ, **env))
-    assert proc.returncode == 1
+    proc = subprocess.run(train_args(work_dir, options), cwd=REPO, capture_output=True,
+                          text=True)
     target = osp.join(work_dir, 'epoch_2.pth')
-    message = re.search(r'OSError: \[Errno 28\] could not write (\S+) \(No space left on '
-                        r'device\); (\d+) MiB free in (\S+); the previous file', proc.stderr)
-    assert message, proc.stderr[-3000:]
+    message = one_line_error(proc, work_dir)
     assert message.group(1) == target and message.group(3) == work_dir
-    assert abs(int(message.group(2)) - shutil.disk_usage(work_dir).free / 2**20) < 2
+    assert 'the previous file of that name, if any, is unchanged' in proc.stderr
     assert not glob.glob(osp.join(work_dir, '*.partial'))
     assert not osp.exists(target)
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         assert f.read() == osp.join(work_dir, 'epoch_1.pth')
     assert is_complete_checkpoint(osp.join(work_dir, 'epoch_1.pth'))
+
+
+@pytest.mark.parametrize('free_kib', [0, 8])
+def test_full_disk_on_logs_scalars_and_pictures_stops_in_one_line(tiny_imagenet, small_disk,
+                                                                  free_kib):
+    """With the disk full at the start (0 KiB) the run stops before it trains; with a little
+    room (8 KiB, past the start-up probe of 4 KiB) the text log, scalars, config or pictures fill it: one line either way."""
+    work_dir = small_disk
+    options = small_run_options(tiny_imagenet, epochs=1) + ['default_hooks.checkpoint.interval=1']
+    run_tool(train_args(work_dir, options))
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    with open(osp.join(work_dir, 'ballast'), 'wb') as f:
+        f.write(bytes(max(shutil.disk_usage(work_dir).free - free_kib * 1024, 0)))
+    resumed = small_run_options(tiny_imagenet, epochs=3) + ['default_hooks.checkpoint.interval=1']
+    proc = subprocess.run(train_args(work_dir, resumed, '--resume'), cwd=REPO,
+                          capture_output=True, text=True)
+    message = one_line_error(proc, work_dir)
+    if free_kib == 0:
+        assert osp.basename(message.group(1)).startswith('.write_probe.')
+    else:
+        assert message.group(1).endswith(('.log', '.json', '.py', '.png')), message.group(1)
+    assert is_complete_checkpoint(checkpoint) and not glob.glob(osp.join(work_dir, '*.partial'))
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        assert f.read() == checkpoint

@@ -18,7 +18,7 @@ from mmengine.visualization import LocalVisBackend
 
 from .atomic_backend import DiskWriteError
 
-PROBE_BYTES = 1 << 16  # more than the lines and the config a run writes before it trains
+PROBE_BYTES = 4096  # one page: a disk that takes none is full before the run starts
 
 
 class RaisingFileHandler(logging.FileHandler):
