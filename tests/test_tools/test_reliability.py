@@ -87,8 +87,31 @@ def test_nan_loss_stops_before_the_weights_and_skip_goes_on(tiny_imagenet, tmp_p
     assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
 
 
-def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp_path):
-    """Deterministic data (resize, no flip, always low-pass): DDP over 2 x 8 == 1 x 16."""
+def rank_pid(root: int, rank: int) -> int:
+    """The pid of the training process of ``rank`` under the launcher process ``root``."""
+    children = {}
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            with open(f'/proc/{pid}/environ', 'rb') as f:
+                env = dict(item.split(b'=', 1) for item in f.read().split(b'\0') if b'=' in item)
+        except (OSError, ValueError):
+            continue
+        children.setdefault(ppid, []).append((int(pid), env.get(b'RANK')))
+    todo = [root]
+    while todo:
+        for pid, pid_rank in children.get(todo.pop(), []):
+            if pid_rank == str(rank).encode():
+                return pid  # the first of the rank's processes (its workers are below it)
+            todo.append(pid)
+    raise LookupError(f'no process of rank {rank} under {root}')
+
+
+def test_two_processes_match_one_and_stop_together_on_a_signal_to_one_rank(tiny_imagenet,
+                                                                          tmp_path):
+    """Deterministic data (resize, no flip, always low-pass): DDP over 2 x 8 == 1 x 16, also
+    across a SIGTERM that reaches rank 1 alone (torchrun then signals rank 0 itself)."""
     config = tmp_path / 'deterministic.py'
     config.write_text(
         f"_base_ = {DEMO!r}\n"
@@ -104,27 +127,49 @@ def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp
         "                                         low_pass_prob=1.0))\n"
         "train_pipeline = [fixed.get(step['type'], step) for step in _base_.train_pipeline]\n"
         "train_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n")
-    options = small_run_options(tiny_imagenet, epochs=2)
+    options = small_run_options(tiny_imagenet, epochs=3)
     options = [o for o in options if '.pipeline.' not in o]  # the config fixes the pipeline
     env = {'PYTHONPATH': osp.join(REPO, 'tests', 'helpers'), 'OMP_NUM_THREADS': '1'}
     single = str(tmp_path / 'single')
     run_tool([PYTHON, 'tools/train.py', str(config), '--work-dir', single, '--cfg-options',
               *options, 'train_dataloader.batch_size=16'], env=env)
     double = str(tmp_path / 'double')
-    run_tool(['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir', double,
-              '--cfg-options', *options],
-             env=dict(env, PYTHON=PYTHON, PORT=str(free_port())))
+    args = ['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir', double,
+            '--cfg-options', *options]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=dict(os.environ, **env, PYTHON=PYTHON,
+                                                PORT=str(free_port()), PYTHONUNBUFFERED='1'))
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if 'Epoch(train) [2][1/3]' in line:
+            os.kill(rank_pid(proc.pid, 1), signal.SIGTERM)
+            break
+    log = ''.join(seen + proc.stdout.readlines())
+    assert proc.wait() != 0
+    assert 'env_cfg.dist_cfg.backend: nccl -> gloo' in log
+    assert 'MMDistributedDataParallel(device_ids=None)' in log
+    assert 'gloo process group started before the Runner' in log
+    stops = re.findall(r'SIGTERM: stopped after iteration (\d+), saved (\S+); continue with '
+                       '--resume', log)
+    assert len(stops) == 1 and stops[0][1] == osp.join(double, 'latest.pth'), log[-4000:]
+    stopped = int(stops[0][0])
+    assert 4 <= stopped < 9 and load_checkpoint_file(stops[0][1])['meta']['iter'] == stopped
+    exits = re.findall(r'exitcode\s*:\s*(-?\d+)', log)
+    assert exits and set(exits) == {'143'}, log[-4000:]  # 128 + SIGTERM on every rank
+
+    run_tool(args + ['--resume'], env=dict(env, PYTHON=PYTHON, PORT=str(free_port())))
 
     def losses(work_dir, rank):
         with open(osp.join(work_dir, f'losses_rank{rank}.json')) as f:
             return json.load(f)
 
-    one = losses(single, 0)
+    one = losses(single, 0)[stopped:]
     two = [(a + b) / 2 for a, b in zip(losses(double, 0), losses(double, 1))]
-    assert len(one) == len(two) == 6
+    assert len(one) == len(two) == 9 - stopped
     assert max(abs(a - b) for a, b in zip(one, two)) < 1e-5
-    w1 = load_checkpoint_file(osp.join(single, 'epoch_2.pth'))['state_dict']
-    w2 = load_checkpoint_file(osp.join(double, 'epoch_2.pth'))['state_dict']
+    w1 = load_checkpoint_file(osp.join(single, 'epoch_3.pth'))['state_dict']
+    w2 = load_checkpoint_file(osp.join(double, 'epoch_3.pth'))['state_dict']
     for name in w1:
         torch.testing.assert_close(w1[name], w2[name], atol=1e-5, rtol=0)
 
