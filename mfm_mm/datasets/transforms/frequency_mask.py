@@ -15,19 +15,16 @@ class FrequencyMaskGenerator(BaseTransform):
     """Draws MFM's frequency mask for one image, at the size of that image.
 
     With probability ``low_pass_prob`` the mask keeps the disc of ``radius`` around DC
-    (low-pass: high frequencies are removed); otherwise it keeps the complement (high-pass:
-    the disc, DC included, is removed). With a band (``band_outer`` or ``band_width``) the
-    low-pass draw keeps the disc and everything outside the band (band-stop) and the
-    high-pass draw keeps only the band ``r1 <= d < r2`` (band-pass).
+    (low-pass); otherwise it keeps the complement (high-pass, DC removed). With a band
+    (``band_outer`` or ``band_width``) the low-pass draw keeps the disc and everything outside
+    the band (band-stop) and the high-pass draw keeps only the band ``r1 <= d < r2``
+    (band-pass). Radii are bins (ints) or fractions of the half size (floats), as in
+    :func:`~mfm_mm.models.utils.radius_in_bins`; ``radius=(low, high)`` draws an integer radius
+    in bins per image, uniformly in ``[low, high]``.
 
-    Radii are frequency bins when they are ints (the paper's 16 at 224 px) and fractions of
-    the half size ``min(H, W) / 2`` when they are floats in ``(0, 1]`` (``1 / 7`` is 16 bins
-    at 224 px; :func:`~mfm_mm.models.utils.radius_in_bins`). ``radius=(low, high)`` draws an
-    integer radius in bins per image, uniformly in ``[low, high]``.
-
-    Every mask of an image size is built on the first image of that size (:meth:`masks`) and
-    cached, so a call draws two numbers and returns a read-only view of the table. All masks
-    are point-symmetric about DC, as the half-spectrum filter and loss require.
+    The masks of a size are built on the first image of that size (:meth:`masks`) and cached;
+    a call draws two numbers and returns a read-only view of the table. All masks are
+    point-symmetric about DC, as the half-spectrum filter and loss require.
 
     Required keys: ``img``. Added keys: ``freq_mask`` (torch.BoolTensor ``(H, W)``, True where
     the frequency is **kept**, on the fftshift-ed spectrum: DC at ``(H // 2, W // 2)``).

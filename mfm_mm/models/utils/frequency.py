@@ -77,16 +77,10 @@ def disc_keep_mask(size: Size, radius: float, band_outer: Optional[float] = None
 
 
 def to_fft_layout(shifted_mask: torch.Tensor) -> torch.Tensor:
-    """Moves a mask from the fftshift-ed layout to ``fft2``'s, ``(..., H, W)``.
+    """Moves a mask ``(..., H, W)`` from the fftshift-ed layout to ``fft2``'s (DC at ``(0, 0)``).
 
     ``ifftshift(fftshift(X) * M)`` equals ``X * ifftshift(M)``, so the corruption and the loss
     work on the raw ``fft2`` output and never shift a spectrum.
-
-    Args:
-        shifted_mask: Mask ``(..., H, W)`` with DC at ``(H // 2, W // 2)``.
-
-    Returns:
-        The mask with DC at ``(0, 0)``, same shape.
     """
     return torch.fft.ifftshift(shifted_mask, dim=(-2, -1))
 
