@@ -28,7 +28,7 @@ from mmengine.runner import load_checkpoint
 from mmpretrain.registry import DATASETS, MODELS
 
 import mfm_mm  # noqa: F401
-from mfm_mm.datasets.transforms.frequency_mask import radius_in_bins
+from mfm_mm.models.utils import radius_in_bins
 from mfm_mm.models.corruptions import build_corruption
 from mfm_mm.utils import crop_size, find_transform
 from mfm_mm.engine.runner import load_config

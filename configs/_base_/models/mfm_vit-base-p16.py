@@ -26,4 +26,4 @@ model = dict(
             dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0),
         ]),
     neck=dict(type='SimMIMLinearDecoder', in_channels=768, encoder_stride=16),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))
+    head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')))
