@@ -156,6 +156,8 @@ class LatestCheckpointHook(Hook):
         if self._ignored:
             runner.logger.info(f'{name}: ignored {len(self._ignored)} later signal(s) '
                                f'({", ".join(self._ignored)}) while stopping')
+        for other in self.signals:  # Python's exit resets handlers: a signal then kills (-15)
+            signal.signal(other, signal.SIG_IGN)
         raise SystemExit(128 + signum)
 
     def _save(self, runner) -> str:
