@@ -7,12 +7,12 @@ from functools import partial
 from typing import Callable, List, Optional, Sequence
 
 import torch
-from mmengine.dist import all_reduce, barrier, get_world_size, is_main_process
+from mmengine.dist import all_reduce, barrier, is_main_process
 from mmengine.fileio import get_file_backend
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.registry import HOOKS
 
-from ..runner.mid_epoch_resume_loop import MidEpochResumeTrainLoop, rng_state
+from ..runner.resume import MidEpochResumeTrainLoop, rng_state
 
 FILENAME = 'latest.pth'
 
@@ -22,7 +22,7 @@ def _ignore_in_worker(signals: Sequence[int], init_fn: Optional[Callable],
     """``worker_init_fn``: the worker ignores ``signals`` unless its main process sends them
     (as multiprocessing does to stop workers at exit), then runs ``init_fn``."""
     signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    threading.Thread(target=_exit_on_signal_from_parent, args=(signals,), daemon=True).start()
+    threading.Thread(target=_exit_on_signal_from_parent, args=(signals, ), daemon=True).start()
     if init_fn is not None:
         init_fn(worker_id)
 
@@ -37,19 +37,18 @@ def _exit_on_signal_from_parent(signals: Sequence[int]) -> None:
 class LatestCheckpointHook(Hook):
     """Keeps one iteration checkpoint, ``<work_dir>/latest.pth``, so a stop costs minutes.
 
-    It is written (through the run's ``CheckpointHook`` backend, atomically with
-    ``atomic_local``, and named by ``last_checkpoint``) every ``interval`` iterations and
-    after the iteration during which the process got one of ``signals`` (slurm sends SIGTERM
-    on pre-emption and at the time limit, and ``--signal=USR1@<s>`` ahead of it). In
-    distributed runs the ranks agree on the stop with one ``all_reduce`` of the signal number
-    per iteration, whichever rank got it first, so every rank stops after the same iteration;
-    no rank exits before rank 0 has written the checkpoint. Signals after the first (torchrun
-    and slurm send more) are ignored and logged after the save; only when no iteration ends
-    within ``finish_timeout`` seconds of the first signal (a blocked read) does the process
-    exit without a checkpoint, with a line. The stop line is logged once and every rank exits
-    with ``128 + signal number``. The checkpoint carries the main process's random states;
-    resumed with ``--resume`` (and :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`)
-    the run continues with the losses of an uninterrupted one.
+    It is written (through the run's ``CheckpointHook`` backend, and named by
+    ``last_checkpoint``) every ``interval`` iterations and after the iteration during which
+    the process got one of ``signals`` (slurm sends SIGTERM on pre-emption and at the time
+    limit, and ``--signal=USR1@<s>`` ahead of it). The ranks agree on the stop with one
+    ``all_reduce`` of the signal number per iteration, so every rank stops after the same
+    iteration, and none exits before rank 0 has saved. Later signals (torchrun and slurm send
+    more) are ignored and logged after the save; only when no iteration ends within
+    ``finish_timeout`` seconds of the first (a blocked read) does the process exit without a
+    checkpoint, with a line. Every rank exits with ``128 + signal number``. The checkpoint
+    carries the main process's random states, so a run resumed with ``--resume`` (and
+    :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`) has the losses of an
+    uninterrupted one.
 
     Args:
         interval: Iterations between two writes; ``None`` writes on a signal only.
@@ -92,8 +91,7 @@ class LatestCheckpointHook(Hook):
 
     def before_run(self, runner) -> None:
         """Installs the signal handlers."""
-        for signum in self.signals:
-            self._previous[signum] = signal.signal(signum, self._handle)
+        self._previous = {signum: signal.signal(signum, self._handle) for signum in self.signals}
 
     def after_run(self, runner) -> None:
         """Puts the previous signal handlers back."""
@@ -132,13 +130,10 @@ class LatestCheckpointHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
         """Writes ``latest.pth`` when due, and stops the run after a signal."""
-        received = self._received or 0
-        if get_world_size() > 1:
-            flag = torch.tensor([received], dtype=torch.int64)
-            all_reduce(flag, op='max')
-            received = int(flag.item())
-        if received:
-            self._stop(runner, received)
+        received = torch.tensor([self._received or 0], dtype=torch.int64)
+        all_reduce(received, op='max')  # whichever rank got it
+        if received.item():
+            self._stop(runner, int(received.item()))
         if self.interval is not None and self.every_n_train_iters(runner, self.interval):
             self._save(runner)
 
@@ -148,8 +143,7 @@ class LatestCheckpointHook(Hook):
         if self._deadline is not None:
             self._deadline.cancel()
         path = self._save(runner)
-        if get_world_size() > 1:
-            barrier()  # no rank exits (and makes torchrun kill the others) before the save
+        barrier()  # no rank exits (and makes torchrun kill the others) before the save
         name = signal.Signals(signum).name
         runner.logger.info(f'{name}: stopped after iteration {runner.iter + 1}, saved {path}; '
                            'continue with --resume')
@@ -159,8 +153,9 @@ class LatestCheckpointHook(Hook):
         raise SystemExit(128 + signum)
 
     def _save(self, runner) -> str:
-        checkpoint_hooks = [h for h in runner.hooks if isinstance(h, CheckpointHook)]
-        backend_args = checkpoint_hooks[0].backend_args if checkpoint_hooks else None
+        """Writes ``latest.pth`` (on rank 0) and points ``last_checkpoint`` at it."""
+        backend_args = next((hook.backend_args for hook in runner.hooks
+                             if isinstance(hook, CheckpointHook)), None)
         self._saving = True
         try:
             runner.save_checkpoint(runner.work_dir, FILENAME, by_epoch=False,

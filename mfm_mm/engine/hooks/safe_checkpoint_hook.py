@@ -5,8 +5,8 @@ from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 from mmengine.runner import CheckpointLoader
 
-from ..runner.safe_load import load_checkpoint_file
 from ..runner.resume import find_resumable_checkpoint
+from ..runner.safe_load import load_checkpoint_file
 
 
 @HOOKS.register_module()

@@ -5,11 +5,11 @@ import os.path as osp
 import socket
 from typing import IO, Optional
 
-from mmengine.dist import broadcast_object_list, get_world_size, is_main_process
+from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 
-from ..runner.atomic_backend import remove_stale_partials
+from ..runner.safe_write import remove_stale_partials
 
 LOCK_NAME = '.work_dir.lock'
 
@@ -81,8 +81,7 @@ class WorkDirLockHook(Hook):
                                        'is gone')
             except RuntimeError as err:
                 outcome[0] = str(err)
-        if get_world_size() > 1:
-            broadcast_object_list(outcome)
+        broadcast_object_list(outcome)  # the other ranks stop with rank 0
         if outcome[0] is not None:
             raise RuntimeError(outcome[0])
 
