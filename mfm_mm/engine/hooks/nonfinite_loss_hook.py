@@ -64,6 +64,7 @@ class NonFiniteLossHook(Hook):
         self._handles = []
 
     def _check(self, runner, kwargs: dict, output) -> None:
+        """After a training forward: stops, or marks the step to skip, on a non-finite loss."""
         if kwargs.get('mode') != 'loss' or not isinstance(output, dict):
             return
         terms = loss_terms(output)
