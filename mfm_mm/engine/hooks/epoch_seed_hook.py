@@ -1,12 +1,11 @@
 """Per-epoch seeding, so that a resumed run draws the same augmentations as an uninterrupted one."""
-import random
 from functools import partial
 
 import numpy as np
-import torch
 from mmengine.dataset import worker_init_fn
 from mmengine.dist import get_rank
 from mmengine.hooks import Hook
+from mmengine.runner import set_random_seed
 from mmpretrain.registry import HOOKS
 
 
@@ -38,10 +37,7 @@ class EpochSeedHook(Hook):
         """Seeds the epoch's random generators."""
         if runner.seed is None:
             return
-        seed = epoch_seed(runner.seed, runner.epoch)
-        random.seed(seed)
-        np.random.seed(seed)
-        torch.manual_seed(seed)
+        seed = set_random_seed(epoch_seed(runner.seed, runner.epoch))
         loader = runner.train_dataloader
         if loader.num_workers == 0:
             return

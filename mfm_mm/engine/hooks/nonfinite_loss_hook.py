@@ -13,7 +13,7 @@ from ...utils.model import unwrap_model
 ACTIONS = ('stop', 'skip')
 
 
-def loss_terms(losses: dict) -> dict:
+def _loss_terms(losses: dict) -> dict:
     """``{name: value}`` of the terms that ``BaseModel.parse_losses`` sums (names with 'loss')."""
     terms = {}
     for name, value in losses.items():
@@ -67,7 +67,7 @@ class NonFiniteLossHook(Hook):
         """After a training forward: stops, or marks the step to skip, on a non-finite loss."""
         if kwargs.get('mode') != 'loss' or not isinstance(output, dict):
             return
-        terms = loss_terms(output)
+        terms = _loss_terms(output)
         finite = torch.tensor(float(all(map(math.isfinite, terms.values()))))
         all_reduce(finite, op='min')  # all ranks stop or skip together
         if finite.item():

@@ -54,7 +54,9 @@ def _overridden_changes(saved_cfg: str, cfg: Config) -> List[str]:
     except Exception:  # a config text of another stack: nothing to compare
         return []
     changes = []
-    for name in (name for name in ('optim_wrapper', 'param_scheduler') if saved.get(name) is not None):
+    for name in ('optim_wrapper', 'param_scheduler'):
+        if saved.get(name) is None:
+            continue
         old, new = _flat(saved.get(name), name), _flat(cfg.get(name), name)
         changes += [f'{key} {old.get(key)!r} -> {new.get(key)!r}'
                     for key in sorted(set(old) | set(new), key=str) if old.get(key) != new.get(key)]

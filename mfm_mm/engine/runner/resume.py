@@ -67,14 +67,13 @@ class MidEpochResumeTrainLoop(EpochBasedTrainLoop):
     """``EpochBasedTrainLoop`` that, resumed from a checkpoint written mid-epoch, goes on
     with the next batch of that epoch.
 
-    mmengine's loop restarts a resumed epoch from its first batch, so a run resumed from
-    ``iter_N.pth`` trains some batches twice and counts more iterations than it should. Here
-    the first ``iter - epoch * len(dataloader)`` batches of the resumed epoch are drawn and
-    dropped without a step: the sampler order, the workers' random streams and the batch
-    indices seen by hooks are then those of the uninterrupted run. Then the main process's
+    mmengine's loop restarts a resumed epoch from its first batch (some batches trained twice,
+    too many iterations counted). Here the first ``iter - epoch * len(dataloader)`` batches of
+    that epoch are drawn and dropped without a step, so the sampler order, the workers' random
+    streams and the batch indices are those of the uninterrupted run; then the main process's
     random states saved with the checkpoint (:attr:`resume_rng_state`, set by
-    :class:`~mfm_mm.engine.hooks.LatestCheckpointHook`) are restored before the next batch
-    is fetched: with ``num_workers=0`` the main process draws the augmentations itself.
+    :class:`~mfm_mm.engine.hooks.LatestCheckpointHook`) are restored before the next batch is
+    fetched (with ``num_workers=0`` the main process draws the augmentations).
     :func:`mfm_mm.engine.build_runner` selects it for every ``EpochBasedTrainLoop``.
     """
 

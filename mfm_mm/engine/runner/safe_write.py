@@ -2,9 +2,7 @@
 
 Python's logging prints a traceback per failed record and goes on (a full disk cuts the text
 log mid-line), and mmengine's ``LocalVisBackend`` raises a bare ``OSError`` or ignores a failed
-picture; here the first failed write of checkpoints, text log, scalars, config or pictures
-raises :class:`DiskWriteError` naming the file and the free space, and the checkpoints on disk
-stay as they were.
+picture; here the first failed write raises :class:`DiskWriteError`.
 """
 import contextlib
 import logging
@@ -181,8 +179,8 @@ def raise_on_log_write_errors(logger: logging.Logger) -> None:
 
 @VISBACKENDS.register_module()
 class CheckedLocalVisBackend(LocalVisBackend):
-    """``LocalVisBackend`` whose failed writes raise :class:`DiskWriteError` (mmengine's raises
-    a bare ``OSError`` for scalars and config, and ignores a failed picture write)."""
+    """``LocalVisBackend`` whose failed writes (config, scalars, pictures) raise
+    :class:`DiskWriteError`."""
 
     def add_config(self, config, **kwargs) -> None:
         """Writes the config, or raises naming the file."""
