@@ -184,8 +184,10 @@ class CheckedLocalVisBackend(LocalVisBackend):
 
     def add_config(self, config, **kwargs) -> None:
         """Writes the config, or raises naming the file."""
-        with _naming(self._config_save_file):
+        try:
             super().add_config(config, **kwargs)
+        except OSError as err:  # the call sets the full path (mmengine's _init_env)
+            raise DiskWriteError(self._config_save_file, err) from None
 
     def add_image(self, name: str, image: np.ndarray, step: int = 0, **kwargs) -> None:
         """Writes ``<vis_data>/vis_image/<name>_<step>.png`` (RGB ``image``), or raises."""
