@@ -6,9 +6,8 @@ from typing import Any, Dict, Optional, Tuple
 
 import torch
 
-from ..engine.runner.atomic_backend import (AtomicLocalBackend, DiskWriteError,
-                                            remove_stale_partials)
 from ..engine.runner.safe_load import load_checkpoint_file
+from ..engine.runner.safe_write import AtomicLocalBackend, DiskWriteError, remove_stale_partials
 from .convert_weights import (Release, Weights, family_of, from_official, release_to_mmseg,
                               to_classifier)
 

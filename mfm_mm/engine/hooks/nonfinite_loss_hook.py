@@ -3,7 +3,7 @@ import math
 from typing import List
 
 import torch
-from mmengine.dist import all_reduce, is_distributed
+from mmengine.dist import all_reduce
 from mmengine.hooks import Hook
 from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import HOOKS
@@ -13,7 +13,7 @@ from ...utils.model import unwrap_model
 ACTIONS = ('stop', 'skip')
 
 
-def loss_terms(losses: dict) -> dict:
+def _loss_terms(losses: dict) -> dict:
     """``{name: value}`` of the terms that ``BaseModel.parse_losses`` sums (names with 'loss')."""
     terms = {}
     for name, value in losses.items():
@@ -30,9 +30,8 @@ class NonFiniteLossHook(Hook):
     A forward hook on the model sees the loss terms of each training forward: with
     ``action='stop'`` a non-finite term raises there, before backward; with ``'skip'`` an
     optimizer step pre-hook clears the gradients of the step, so the optimizer (weights,
-    moments, step counts) is left as it was. In distributed runs the ranks agree (one
-    all-reduce of a flag), so all of them stop or skip together. No checkpoint with
-    non-finite weights is ever saved.
+    moments, step counts) is left as it was. The ranks agree (one all-reduce of a flag). No
+    checkpoint with non-finite weights is ever saved.
 
     Args:
         action: ``'stop'`` raises ``FloatingPointError`` naming the iteration and the loss
@@ -65,12 +64,12 @@ class NonFiniteLossHook(Hook):
         self._handles = []
 
     def _check(self, runner, kwargs: dict, output) -> None:
+        """After a training forward: stops, or marks the step to skip, on a non-finite loss."""
         if kwargs.get('mode') != 'loss' or not isinstance(output, dict):
             return
-        terms = loss_terms(output)
+        terms = _loss_terms(output)
         finite = torch.tensor(float(all(map(math.isfinite, terms.values()))))
-        if is_distributed():
-            all_reduce(finite, op='min')
+        all_reduce(finite, op='min')  # all ranks stop or skip together
         if finite.item():
             return
         message = (f'non-finite loss at iteration {runner.iter + 1} (epoch '

@@ -7,11 +7,11 @@ from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from .checked_writers import check_writable, raise_on_log_write_errors
+from ...utils.pipeline import merge_by_type
 from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu, init_cpu_process_group
-from ...utils.pipeline import merge_by_type
 from .resume import checkpoints_in
+from .safe_write import check_writable, raise_on_log_write_errors
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,

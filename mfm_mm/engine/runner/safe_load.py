@@ -1,13 +1,13 @@
 """Loading checkpoints safely: a restricted pickle module for ``torch.load``, data in, code out.
 
-:func:`load_checkpoint_file` builds checkpoints with :class:`Unpickler`, which resolves only
-the globals that plain weights and training state need (tensor rebuilders, dtypes, numpy
-arrays and scalars, mmengine's ``HistoryBuffer`` with its statistics methods) and turns the
-config objects that official releases pickle (``yacs.config.CfgNode``, ``argparse.Namespace``)
-into inert data. Every other global is refused, so a pickle that would run code never runs it.
-``torch.load(weights_only=True)`` is no substitute on any torch: torch < 2.4 has no allow-list,
-and no version loads mmengine's own resume checkpoints (their message hub pickles
-``getattr(HistoryBuffer, 'mean')``) or builds dict subclasses such as ``CfgNode``.
+:class:`Unpickler` resolves only the globals that plain weights and training state need
+(tensor rebuilders, dtypes, numpy arrays and scalars, mmengine's ``HistoryBuffer`` with its
+statistics methods) and turns the config objects that official releases pickle
+(``yacs.config.CfgNode``, ``argparse.Namespace``) into inert data. Every other global is
+refused, so a pickle that would run code never runs it. ``torch.load(weights_only=True)`` is no
+substitute on any torch: torch < 2.4 has no allow-list, and no version loads mmengine's own
+resume checkpoints (their message hub pickles ``getattr(HistoryBuffer, 'mean')``) or builds
+dict subclasses such as ``CfgNode``.
 """
 import _codecs
 import _compat_pickle
@@ -18,23 +18,20 @@ import os
 import pickle
 import sys
 import warnings
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Tuple
 
 import numpy as np
 import torch
+from mmengine.logging import HistoryBuffer
 
 # ``torch._utils`` rebuilders that restore tensors from their storages (no user callables)
-_TENSOR_REBUILDERS = ('_rebuild_tensor', '_rebuild_tensor_v2', '_rebuild_tensor_v3',
-                      '_rebuild_parameter', '_rebuild_parameter_with_state')
-_HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
+_REBUILDERS = [getattr(torch._utils, name) for name in (
+    '_rebuild_tensor', '_rebuild_tensor_v2', '_rebuild_tensor_v3', '_rebuild_parameter',
+    '_rebuild_parameter_with_state') if hasattr(torch._utils, name)]
 
 
 class RefusedGlobal(pickle.UnpicklingError):
-    """The pickle names a global that is not plain data (``what`` says which)."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f'refused global {what}')
-        self.what = what
+    """The pickle names a global that is not plain data (the message says which)."""
 
 
 class InertConfig(dict):
@@ -46,35 +43,32 @@ class InertConfig(dict):
 
 def _history_buffer_getattr(owner: Any, name: str) -> Callable:
     """``getattr`` as mmengine's checkpoints use it: only ``HistoryBuffer`` statistics."""
-    from mmengine.logging import HistoryBuffer
-    if owner is HistoryBuffer and name in _HISTORY_BUFFER_STATISTICS:
+    if owner is HistoryBuffer and name in ('min', 'max', 'current', 'mean'):
         return getattr(HistoryBuffer, name)
     raise RefusedGlobal(f'getattr({getattr(owner, "__name__", owner)!r}, {name!r})')
 
 
 def _rebuild_from_type_v2(func: Callable, new_type: type, args: Tuple, state: Any):
     """``torch._tensor._rebuild_from_type_v2`` for plain tensors and parameters only."""
-    if func not in _SAFE_TORCH_UTILS or new_type not in (torch.Tensor, torch.nn.Parameter):
+    if func not in _REBUILDERS or new_type not in (torch.Tensor, torch.nn.Parameter):
         raise RefusedGlobal(f'a tensor of type {new_type!r}')
     return torch._tensor._rebuild_from_type_v2(func, new_type, args, state)
 
 
-def _import(module: str):
-    """Imports ``module``; numpy's ``core`` / ``_core`` rename resolves both ways."""
+def _numpy_dtype_classes() -> dict:
+    """``numpy.dtypes``' ``*DType`` classes (numpy >= 1.25), by name."""
     try:
-        return importlib.import_module(module)
+        found = vars(importlib.import_module('numpy.dtypes'))
     except ImportError:
-        if module.startswith('numpy._core'):
-            return importlib.import_module(module.replace('numpy._core', 'numpy.core', 1))
-        if module.startswith('numpy.core'):
-            return importlib.import_module(module.replace('numpy.core', 'numpy._core', 1))
-        raise
+        return {}
+    return {name: value for name, value in found.items()
+            if isinstance(value, type) and issubclass(value, np.dtype)}
 
 
-_SAFE_TORCH_UTILS = tuple(
-    getattr(torch._utils, name) for name in _TENSOR_REBUILDERS if hasattr(torch._utils, name))
-
-_NAMED: Dict[Tuple[str, str], Any] = {
+# numpy's array and scalar rebuilders, whichever name of their module (numpy 2 renamed
+# ``numpy.core`` to ``numpy._core``) the pickle gives
+_NUMPY = dict(_reconstruct=np.zeros(0).__reduce__()[0], scalar=np.float64(0).__reduce__()[0])
+_NAMED = {
     ('collections', 'OrderedDict'): collections.OrderedDict,
     ('builtins', 'set'): set,
     ('builtins', 'frozenset'): frozenset,
@@ -89,6 +83,13 @@ _NAMED: Dict[Tuple[str, str], Any] = {
     ('yacs.config', 'CfgNode'): InertConfig,
     ('numpy', 'ndarray'): np.ndarray,
     ('numpy', 'dtype'): np.dtype,
+    ('mmengine.logging.history_buffer', 'HistoryBuffer'): HistoryBuffer,
+    **{('torch._utils', func.__name__): func for func in _REBUILDERS},
+    **{('torch', name): value for name, value in vars(torch).items()
+       if isinstance(value, torch.dtype)},
+    **{(module, name): func for module in ('numpy.core.multiarray', 'numpy._core.multiarray')
+       for name, func in _NUMPY.items()},
+    **{('numpy.dtypes', name): value for name, value in _numpy_dtype_classes().items()},
 }
 
 
@@ -98,36 +99,15 @@ class Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         """Returns the allowed object for ``module.name``.
 
-        Args:
-            module: Module named by the pickle.
-            name: Attribute named by the pickle.
-
-        Returns:
-            The class or function to use.
-
         Raises:
             RefusedGlobal: For anything that is not plain data.
         """
         # protocol 2 (torch.save's) writes Python 2 names such as __builtin__
         module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
-        if (module, name) in _NAMED:
-            return _NAMED[module, name]
-        if module == 'torch._utils' and name in _TENSOR_REBUILDERS:
-            return getattr(torch._utils, name)
-        if module == 'torch' and isinstance(getattr(torch, name, None), torch.dtype):
-            return getattr(torch, name)
-        if module in ('numpy.core.multiarray', 'numpy._core.multiarray') and \
-                name in ('_reconstruct', 'scalar'):
-            return getattr(_import(module), name)
-        if module == 'numpy.dtypes' and name.endswith('DType'):
-            found = getattr(_import(module), name, None)
-            if isinstance(found, type) and issubclass(found, np.dtype):
-                return found
-        if module == 'mmengine.logging.history_buffer' and name == 'HistoryBuffer':
-            from mmengine.logging import HistoryBuffer
-            return HistoryBuffer
-        raise RefusedGlobal(f'{module}.{name}')
+        if (module, name) not in _NAMED:
+            raise RefusedGlobal(f'{module}.{name}')
+        return _NAMED[module, name]
 
 
 def load(file, **kwargs) -> Any:
@@ -158,9 +138,9 @@ def load_checkpoint_file(filename: str, map_location: Any = None) -> Any:
             return torch.load(filename, map_location=map_location,
                               pickle_module=sys.modules[__name__], weights_only=False)
     except RefusedGlobal as err:
-        raise ValueError(f'refused to load {filename}: it would run {err.what} while '
-                         'unpickling; only weights, training state and the config objects '
-                         'of official releases are loaded') from None
+        raise ValueError(f'refused to load {filename}: it would run {err} while unpickling; '
+                         'only weights, training state and the config objects of official '
+                         'releases are loaded') from None
     except MemoryError:
         raise
     except OSError as err:
