@@ -1,7 +1,7 @@
 """Build-time checks of the config values that would otherwise fail deep inside a run."""
 import logging
 import os.path as osp
-from typing import Optional, Tuple
+from typing import Tuple
 
 from mmengine.config import Config
 from mmengine.logging import print_log
