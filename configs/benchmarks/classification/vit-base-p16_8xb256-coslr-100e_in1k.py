@@ -8,6 +8,7 @@
 _base_ = [
     'mmpretrain::_base_/datasets/imagenet_bs64_swin_224.py',
     'mmpretrain::_base_/default_runtime.py',
+    '../../_base_/models/vit-base-p16.py',
 ]
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 
@@ -20,17 +21,10 @@ warmup_epochs = 5
 model = dict(
     type='ImageClassifier',
     backbone=dict(
-        type='BEiTViT',
-        arch='base',
-        img_size=224,
-        patch_size=16,
+        _base_.vit_backbone,
         drop_path_rate=0.1,
         final_norm=False,
         out_type='avg_featmap',
-        use_abs_pos_emb=True,
-        use_rel_pos_bias=False,
-        use_shared_rel_pos_bias=False,
-        layer_scale_init_value=0.0,
         init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
     neck=None,
     head=dict(
