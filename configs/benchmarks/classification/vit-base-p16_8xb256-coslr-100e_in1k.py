@@ -35,8 +35,16 @@ model = dict(
         init_cfg=[dict(type='TruncNormal', layer='Linear', std=2e-5)]),
     train_cfg=dict(augments=[dict(type='Mixup', alpha=0.8), dict(type='CutMix', alpha=1.0)]))
 
+# the recipe's LoadImageFromFile + RandomResizedCrop in one step, same pixels (BGR, full decode;
+# configs/benchmarks/README.md "Data pipeline")
+train_pipeline = [
+    dict(type='LoadRandomResizedCrop', scale=224, interpolation='bicubic', channel_order='bgr',
+         draft=False),
+    *[step for step in _base_.train_dataloader.dataset.pipeline
+      if step.type not in ('LoadImageFromFile', 'RandomResizedCrop')],
+]
 train_dataloader = dict(batch_size=batch_size, num_workers=10, persistent_workers=True,
-                        pin_memory=True)
+                        pin_memory=True, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=batch_size, num_workers=10, persistent_workers=True,
                       pin_memory=True)
 test_dataloader = val_dataloader
