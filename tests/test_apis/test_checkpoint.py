@@ -1,11 +1,13 @@
 """mfm_mm.apis.checkpoint: output paths checked before any work, no partial file left."""
 import os
+import os.path as osp
 import subprocess
 import sys
 
 import pytest
 import torch
 
+from conftest import small_tmpfs
 from mfm_mm.apis.checkpoint import check_output_path, save_weights
 
 
@@ -29,19 +31,12 @@ def test_read_only_folder_is_refused(tmp_path):
 
 
 def test_a_failed_write_names_the_file_and_leaves_no_partial_file(tmp_path):
-    disk = tmp_path / 'disk'
-    disk.mkdir()
-    if subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', str(disk)],
-                      capture_output=True).returncode:
-        pytest.skip('cannot mount a small tmpfs here')
-    try:
-        target = disk / 'out.pth'
+    with small_tmpfs(tmp_path, '64k') as disk:
+        target = osp.join(disk, 'out.pth')
         with pytest.raises(ValueError, match=rf'could not write {target} \(No space left on '
                            r'device\); 0 MiB free in '):
-            save_weights({'w': torch.zeros(2**16)}, str(target))
-        assert list(disk.iterdir()) == []
-    finally:
-        subprocess.run(['umount', str(disk)], check=True)
+            save_weights({'w': torch.zeros(2**16)}, target)
+        assert os.listdir(disk) == []
 
 
 def test_the_temp_file_of_a_killed_converter_is_removed_by_the_next(tmp_path, capsys):

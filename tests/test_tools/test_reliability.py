@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import torch
 
-from conftest import PYTHON, REPO, run_tool
+from conftest import PYTHON, REPO, run_tool, small_tmpfs
 from mfm_mm.engine.runner import load_checkpoint_file
 from mfm_mm.engine.runner import is_complete_checkpoint
 from test_tools.test_train import DEMO, free_port, small_run_options
@@ -296,13 +296,8 @@ def test_a_bad_annotation_line_stops_the_build_naming_file_and_line(tiny_imagene
 @pytest.fixture
 def small_disk(tmp_path):
     """A real 48 MiB tmpfs: one demo checkpoint (36 MB) fits, a second does not."""
-    folder = tmp_path / 'disk'
-    folder.mkdir()
-    if subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', str(folder)],
-                      capture_output=True).returncode:
-        pytest.skip('cannot mount a small tmpfs here')
-    yield str(folder)
-    subprocess.run(['umount', str(folder)], check=True)
+    with small_tmpfs(tmp_path, '48m') as folder:
+        yield folder
 
 
 def one_line_error(proc: subprocess.CompletedProcess, work_dir: str) -> re.Match:
