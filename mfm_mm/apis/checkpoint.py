@@ -161,7 +161,7 @@ def save_weights(weights: Weights, path: str, meta: Optional[dict] = None) -> st
     buffer = io.BytesIO()
     torch.save(dict(state_dict=weights, meta=meta or {}), buffer)
     try:
-        AtomicLocalBackend().put(buffer.getvalue(), path)
+        AtomicLocalBackend().put(buffer.getbuffer(), path)  # no copy of the bytes
     except DiskWriteError as err:
         raise ValueError(err.strerror) from None
     return path

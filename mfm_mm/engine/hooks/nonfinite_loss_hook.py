@@ -1,5 +1,4 @@
 """Stops (or skips) a training step whose loss is NaN or infinite, before it touches weights."""
-import math
 from typing import List
 
 import torch
@@ -14,12 +13,13 @@ ACTIONS = ('stop', 'skip')
 
 
 def _loss_terms(losses: dict) -> dict:
-    """``{name: value}`` of the terms that ``BaseModel.parse_losses`` sums (names with 'loss')."""
+    """``{name: [mean, ...]}`` of the terms that ``BaseModel.parse_losses`` sums (names with
+    'loss'), as 0-d tensors on the loss's device."""
     terms = {}
     for name, value in losses.items():
         values = value if isinstance(value, (list, tuple)) else [value]
         if 'loss' in name and all(torch.is_tensor(v) for v in values):
-            terms[name] = sum(float(v.detach().float().mean()) for v in values)
+            terms[name] = [v.detach().float().mean() for v in values]
     return terms
 
 
@@ -68,10 +68,12 @@ class NonFiniteLossHook(Hook):
         if kwargs.get('mode') != 'loss' or not isinstance(output, dict):
             return
         terms = _loss_terms(output)
-        finite = torch.tensor(float(all(map(math.isfinite, terms.values()))))
+        means = [mean for values in terms.values() for mean in values]
+        finite = torch.isfinite(torch.stack(means)).all().float() if means else torch.ones(())
         all_reduce(finite, op='min')  # all ranks stop or skip together
-        if finite.item():
+        if finite.item():  # the step's one device sync
             return
+        terms = {name: sum(float(mean) for mean in values) for name, values in terms.items()}
         message = (f'non-finite loss at iteration {runner.iter + 1} (epoch '
                    f'{runner.epoch + 1}): {terms}')
         if self.action == 'stop':
