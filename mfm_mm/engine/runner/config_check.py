@@ -106,9 +106,8 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
             number of the optimizer or the schedulers is not a number (an int for counts).
         ValueError: ``max_epochs`` / ``max_iters`` below 1, a negative lr, a ``WarmupCosineLR``
             that does not end with the run; the train crop and ``model.backbone.img_size`` (or
-            the optional
-            ``FrequencyMaskGenerator.input_size``) disagree, or the mask radius does not fit
-            the crop.
+            the optional ``FrequencyMaskGenerator.input_size``) disagree, or the mask radius
+            does not fit the crop.
     """
     for name in LOADERS[phase]:
         loader = cfg.get(name)
