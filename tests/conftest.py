@@ -7,10 +7,20 @@ import sys
 
 import pytest
 import torch
+from mmengine.registry import DefaultScope
 
 import mfm_mm  # noqa: F401  registers the modules (and applies the fixes mfm_mm.compat needs)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+@pytest.fixture(autouse=True)
+def _default_scope_restored():
+    """A Runner built in a test leaves its scope current; the next test starts without it."""
+    scopes = DefaultScope._instance_dict.copy()
+    yield
+    DefaultScope._instance_dict.clear()
+    DefaultScope._instance_dict.update(scopes)
 
 
 @pytest.fixture(scope='session')
