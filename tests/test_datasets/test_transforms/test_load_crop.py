@@ -224,7 +224,8 @@ def test_bad_options_are_named():
         LoadRandomResizedCrop(scale=224, channel_order='rbg')
     with pytest.raises(ValueError, match="interpolation must be one of .* got 'cubic'"):
         LoadRandomResizedCrop(scale=224, interpolation='cubic')
-    with pytest.raises(ValueError, match=r"backend must be one of \('pillow', 'torch'\), got 'cv2'"):
+    with pytest.raises(ValueError,
+                       match=r"backend must be one of \('pillow', 'torch'\), got 'cv2'"):
         LoadRandomResizedCrop(scale=224, backend='cv2')
     with pytest.raises(ValueError, match=r"backend='torch' resizes with .* got 'lanczos'"):
         LoadRandomResizedCrop(scale=224, backend='torch', interpolation='lanczos')
