@@ -16,8 +16,8 @@ from ..file_kind import file_problem
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
 ORIENTATION = 0x0112  # EXIF tag
 JPEG_END = b'\xff\xd9'  # EOI marker: a JPEG cut short lacks it
-CV2_FLAGS = {'rgb': cv2.IMREAD_COLOR_RGB | cv2.IMREAD_IGNORE_ORIENTATION,
-             'bgr': cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION}
+# OpenCV < 4.10 has no IMREAD_COLOR_RGB: decode BGR and swap (cvtColor, the same pixels)
+CV2_RGB = getattr(cv2, 'IMREAD_COLOR_RGB', None)
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -53,7 +53,8 @@ def upright_rgb(image: Image.Image) -> Image.Image:
         OSError: Truncated or corrupt data (PIL's errors).
     """
     image.load()  # decodes now: truncated data raises here
-    ImageOps.exif_transpose(image, in_place=True)  # in place: no copy when upright already
+    if image.getexif().get(ORIENTATION, 1) != 1:  # exif_transpose copies even when upright
+        image = ImageOps.exif_transpose(image)
     if image.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
         wide = np.asarray(image, dtype=np.float64)
         scale = 65535. if wide.max() > 255 else 255.
@@ -83,7 +84,7 @@ def cv2_matches_pil() -> bool:
         buffer = io.BytesIO()
         probe.save(buffer, format='JPEG', quality=90)  # 4:2:0, like most photos
         data = buffer.getvalue()
-        ours = cv2.imdecode(np.frombuffer(data, np.uint8), CV2_FLAGS['rgb'])
+        ours = cv2_decode(data, 'rgb')
         _cv2_matches_pil = ours is not None and np.array_equal(
             ours, np.asarray(Image.open(io.BytesIO(data)).convert('RGB')))
     return _cv2_matches_pil
@@ -108,11 +109,22 @@ def decode_plain_jpeg(data: bytes, image: Image.Image,
         decodable by OpenCV.
     """
     if (image.format != 'JPEG' or image.mode != 'RGB' or len(image.tile) != 1
-            or tuple(image.tile[0].args) != ('RGB', '') or image.decoderconfig
+            or tuple(image.tile[0][3]) != ('RGB', '') or image.decoderconfig
             or image.getexif().get(ORIENTATION, 1) != 1 or not data.endswith(JPEG_END)
             or not cv2_matches_pil()):
         return None
-    return cv2.imdecode(np.frombuffer(data, np.uint8), CV2_FLAGS[channel_order])
+    return cv2_decode(data, channel_order)
+
+
+def cv2_decode(data: bytes, channel_order: str) -> Optional[np.ndarray]:
+    """``cv2.imdecode`` in ``channel_order``, EXIF orientation ignored; None if it fails."""
+    flags = cv2.IMREAD_IGNORE_ORIENTATION
+    if channel_order == 'rgb' and CV2_RGB is not None:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), CV2_RGB | flags)
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | flags)
+    if pixels is None or channel_order == 'bgr':
+        return pixels
+    return cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
 
 
 def decode_rgb(data: bytes) -> np.ndarray:

@@ -212,3 +212,12 @@ def test_other_files_are_left_to_pil(name):
     else:
         loaded = SafeLoadImageFromFile().decode(data, {})
         assert np.array_equal(loaded['img'], decode_rgb(data)[..., ::-1])
+
+
+def test_opencv_without_imread_color_rgb_swaps_to_the_same_pixels(monkeypatch):
+    from mfm_mm.datasets.transforms import loading
+    data = PLAIN_JPEGS['4:2:0']()
+    monkeypatch.setattr(loading, 'CV2_RGB', None)  # OpenCV < 4.10
+    assert np.array_equal(loading.cv2_decode(data, 'rgb'), decode_rgb(data))
+    assert np.array_equal(loading.cv2_decode(data, 'bgr'), decode_rgb(data)[..., ::-1])
+    assert loading.cv2_decode(b'not a JPEG', 'rgb') is None
