@@ -11,6 +11,6 @@ from . import compat
 
 compat.apply()
 
-from . import datasets, engine, evaluation, fileio, models, visualization  # noqa: E402,F401
+from . import datasets, engine, evaluation, models, visualization  # noqa: E402,F401
 
 __version__ = '0.1.0'

@@ -27,7 +27,7 @@ fix (the OpenMMLab GPU wheels: CUDA torch and torchvision, full mmcv, SciPy < 1.
 The project's own guarantees (safe checkpoint loading, resume from a complete checkpoint,
 atomic checkpoint writes, the CPU fallback) are not compatibility fixes: the project's
 runtime configs and tools switch them on (``SafeCheckpointHook``, ``AtomicLocalBackend``,
-:func:`mfm_mm.utils.build_runner`).
+:func:`mfm_mm.engine.build_runner`).
 """
 import importlib
 import importlib.util

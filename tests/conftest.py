@@ -1,4 +1,5 @@
 """Shared fixtures: real bundled photos written in the ImageNet folder layout."""
+import contextlib
 import os
 import os.path as osp
 import subprocess
@@ -55,3 +56,18 @@ CPU_AUTOCAST_DTYPES = [
 # torch 2.1's dynamo cannot trace the models' FFT path (symbolic sizes) nor has the inductor
 # C++ builder module the compile hook's error handling names
 OLD_TORCH_COMPILE = tuple(int(v) for v in torch.__version__.split('.')[:2]) < (2, 2)
+
+
+@contextlib.contextmanager
+def small_tmpfs(parent, size: str):
+    """A real tmpfs of ``size`` (e.g. ``'64k'``) mounted at ``parent/disk``; skips the test
+    where mounting is not allowed."""
+    folder = osp.join(str(parent), 'disk')
+    os.makedirs(folder)
+    if subprocess.run(['mount', '-t', 'tmpfs', '-o', f'size={size}', 'tmpfs', folder],
+                      capture_output=True).returncode:
+        pytest.skip('cannot mount a small tmpfs here')
+    try:
+        yield folder
+    finally:
+        subprocess.run(['umount', folder], check=True)

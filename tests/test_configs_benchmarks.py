@@ -2,14 +2,19 @@
 import glob
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import MODELS, DefaultScope
+from mmpretrain.registry import TRANSFORMS
+from PIL import Image
 
 from conftest import REPO
-from mfm_mm.utils import adapt_to_cpu
+from mfm_mm.demo import bundled_photos
+from mfm_mm.engine.runner import adapt_to_cpu
+from mfm_mm.utils import find_transform
 
 BENCHMARKS = osp.join(REPO, 'configs', 'benchmarks')
 CONFIGS = sorted(glob.glob(osp.join(BENCHMARKS, '**', '*.py'), recursive=True))
@@ -73,11 +78,13 @@ def test_vit_b_finetune_recipe():
     assert [aug.type for aug in cfg.model.train_cfg.augments] == ['Mixup', 'CutMix']
     assert [aug.alpha for aug in cfg.model.train_cfg.augments] == [0.8, 1.0]
     assert cfg.model.head.loss.label_smooth_val == 0.1
-    assert [t.type for t in train][3:5] == ['RandAugment', 'RandomErasing']
-    assert (train[3].magnitude_level, train[3].magnitude_std, train[4].erase_prob) == (
-        9, 0.5, 0.25)
+    assert [t.type for t in train] == ['LoadRandomResizedCrop', 'RandomFlip', 'RandAugment',
+                                       'RandomErasing', 'PackInputs']
+    augment, erasing = find_transform(train, 'RandAugment'), find_transform(train, 'RandomErasing')
+    assert (augment.magnitude_level, augment.magnitude_std, erasing.erase_prob) == (9, 0.5, 0.25)
     test = cfg.test_dataloader.dataset.pipeline
-    assert (test[1].scale, test[2].crop_size) == (256, 224)
+    assert (find_transform(test, 'ResizeEdge').scale,
+            find_transform(test, 'CenterCrop').crop_size) == (256, 224)
     assert cfg.optim_wrapper.optimizer.lr == pytest.approx(8e-3)
     assert cfg.train_cfg.max_epochs == 100 and cfg.param_scheduler.warmup == 5
     assert Config.fromfile(VIT_B_FINETUNE.replace(
@@ -127,3 +134,49 @@ def test_every_downstream_config_guards_its_pretrained_weights(path):
     # only the mean-pooling fine-tuning recipes have an intended gap: their new norm
     mean_pooling = 'coslr-100e' in path or 'coslr-200e' in path
     assert guard.get('allowed_missing', []) == (['backbone.ln2.*'] if mean_pooling else [])
+
+
+CLASSIFICATION = [path for path in DOWNSTREAM if path.endswith('_in1k.py')]
+
+
+@pytest.fixture(scope='module')
+def jpegs(tmp_path_factory) -> list:
+    """Bundled photos as quality-90 JPEGs, landscape, portrait and square."""
+    root = tmp_path_factory.mktemp('jpegs')
+    paths = []
+    for name in ('chelsea', 'grace_hopper', 'astronaut'):
+        path = str(root / f'{name}.JPEG')
+        Image.fromarray(bundled_photos()[name]).save(path, quality=90)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize('path', CLASSIFICATION, ids=lambda path: osp.basename(path))
+def test_classification_crop_gives_the_pixels_of_the_recipes_two_steps(path, jpegs):
+    """LoadRandomResizedCrop stands for the recipe's LoadImageFromFile + RandomResizedCrop.
+
+    Same options (the recipes' RandomResizedCrop: 224 px, mmpretrain's default area and ratio
+    ranges, bicubic for fine-tuning, mmpretrain's bilinear default for linear probing), BGR for
+    the recipe's later steps and ``to_rgb=True``: every pixel equals, seed for seed.
+    """
+    cfg = Config.fromfile(path)
+    steps = cfg.train_dataloader.dataset.pipeline
+    assert [step.type for step in steps][:2] == ['LoadRandomResizedCrop', 'RandomFlip']
+    crop = find_transform(steps, 'LoadRandomResizedCrop')
+    interpolation = 'bilinear' if '-linear-' in path else 'bicubic'
+    assert dict(crop) == dict(type='LoadRandomResizedCrop', scale=224, channel_order='bgr',
+                              interpolation=interpolation, draft=False)
+    assert cfg.data_preprocessor.to_rgb
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        fused = TRANSFORMS.build(crop)
+        load = TRANSFORMS.build(dict(type='LoadImageFromFile'))
+        two_step = TRANSFORMS.build(dict(type='RandomResizedCrop', scale=224, backend='pillow',
+                                         interpolation=interpolation))
+    for seed in range(4):
+        for jpeg in jpegs:
+            np.random.seed(seed)
+            ours = fused(dict(img_path=jpeg))
+            np.random.seed(seed)
+            theirs = two_step(load(dict(img_path=jpeg)))
+            assert ours['ori_shape'] == theirs['ori_shape']
+            assert np.array_equal(ours['img'], theirs['img']), (seed, jpeg)

@@ -9,6 +9,7 @@ from mmengine.registry import init_default_scope
 from mmpretrain.registry import DATASETS, MODELS
 
 from conftest import REPO
+from mfm_mm.utils import find_transform
 
 FAMT_DIR = osp.join(REPO, 'configs', 'famt')
 FAMT = osp.join(FAMT_DIR, 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
@@ -42,7 +43,8 @@ def test_famt_and_mae_share_the_recipe_and_differ_only_in_famt():
         assert {k: v for k, v in ours.items() if k not in ('type', '_scope_')} == {
             k: v for k, v in theirs.items() if k not in ('type', '_scope_', 'algorithm_keys')
         } or ours.type == 'PackInputs'
-    assert famt.train_dataloader.dataset.pipeline[-1].algorithm_keys == ['crop_box']
+    pack = find_transform(famt.train_dataloader.dataset.pipeline, 'PackInputs')
+    assert pack.algorithm_keys == ['crop_box']
 
 
 @pytest.mark.parametrize('path', [FAMT, MAE], ids=['famt', 'mae'])

@@ -1,7 +1,7 @@
 """Every config of configs/mfm_pretexts/ (and demo/) and configs/mfm_plugins/ trains on CPU.
 
 Each real recipe is shrunk the way a user would (64 px, batch 8, tiny backbone, 2 iterations)
-and run through ``mfm_mm.utils.build_runner``, the path of ``tools/train.py``.
+and run through ``mfm_mm.engine.build_runner``, the path of ``tools/train.py``.
 """
 import glob
 import json
@@ -63,7 +63,7 @@ def shrink(cfg, data_root: str, work_dir: str, size: int = 64):
 @pytest.mark.slow
 @pytest.mark.parametrize('path', CONFIGS, ids=[osp.relpath(p, REPO)[8:-3] for p in CONFIGS])
 def test_config_builds_and_trains_two_iterations(path, tiny_imagenet, tmp_path):
-    from mfm_mm.utils import build_runner, load_config
+    from mfm_mm.engine.runner import build_runner, load_config
     cfg = load_config(path)
     assert cfg.custom_imports == dict(imports=['mfm_mm'], allow_failed_imports=False)
     runner = build_runner(shrink(cfg, tiny_imagenet, str(tmp_path)))

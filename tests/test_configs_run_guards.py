@@ -9,7 +9,7 @@ from mmpretrain.models import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 
 from conftest import REPO
-from mfm_mm.utils import build_runner, load_config
+from mfm_mm.engine.runner import build_runner, load_config
 
 DOWNSTREAM_FOLDERS = {'_base_', 'benchmarks', 'robustness', 'downstream'}
 GUARDS = {'EpochSeedHook', 'NonFiniteLossHook', 'SafeCheckpointHook', 'LatestCheckpointHook',

@@ -28,9 +28,9 @@ from PIL import Image
 
 from conftest import REPO
 from mfm_mm.demo import write_coins_ade20k_folder, write_digits_imagenet_folder
-from mfm_mm.utils import build_runner, load_config
-from mfm_mm.utils.config_check import innermost_dataset
-from mfm_mm.utils.runner_setup import apply_train_args
+from mfm_mm.engine.runner import build_runner, load_config
+from mfm_mm.utils import innermost_dataset
+from mfm_mm.engine.runner.build import apply_train_args
 
 PAGES = ['README.md'] + sorted(
     osp.join('configs', name, 'README.md') for name in os.listdir(osp.join(REPO, 'configs'))

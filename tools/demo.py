@@ -16,7 +16,7 @@ import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_mnist_folders
 from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, describe
-from mfm_mm.utils import build_runner, load_config
+from mfm_mm.engine.runner import build_runner, load_config
 
 DEMO_CONFIG = osp.join(osp.dirname(__file__), '..', 'configs', 'demo',
                        'mfm_vit-4l-p7_cpu-demo_28px.py')

@@ -28,7 +28,8 @@ from mfm_mm.demo.compare import compare, format_table, plot_curves, summarize
 from mfm_mm.demo.downstream import schedule_options
 from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, default_jobs, describe
-from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg, vit_arch
+from mfm_mm.apis.checkpoint import load_backbone_weights, save_weights
+from mfm_mm.apis.convert_weights import to_mmpretrain, to_mmseg, vit_arch
 
 DEMO = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs', 'demo', 'downstream')
 FINETUNE = osp.normpath(osp.join(DEMO, 'vit-4l-p7_ft-mnist_28px.py'))

@@ -10,10 +10,12 @@ import argparse
 import torch
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
-from mfm_mm.utils import (Release, build_runner, load_config, load_release, to_classifier,
-                          unwrap_model)
-from mfm_mm.utils.checkpoint import UnknownFormat
-from mfm_mm.utils.cli import add_launch_args, parse_launch_args
+from mfm_mm.apis.convert_weights import Release, to_classifier
+from mfm_mm.engine.runner import build_runner, load_config
+from mfm_mm.apis.checkpoint import load_release
+from mfm_mm.utils import unwrap_model
+from mfm_mm.apis.checkpoint import UnknownFormat
+from mfm_mm.engine.runner.cli import add_launch_args, parse_launch_args
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,7 +33,7 @@ def load_release_weights(model: torch.nn.Module, release: Release, path: str, sc
 
     Args:
         model: The runner's model (possibly wrapped).
-        release: What :func:`mfm_mm.utils.load_release` read from ``path``.
+        release: What :func:`mfm_mm.apis.checkpoint.load_release` read from ``path``.
         path: The checkpoint, for messages.
         scope: The config's default scope.
 

@@ -1,10 +1,10 @@
 """Train a model with mmengine's Runner (mmpretrain's flags; imports ``mfm_mm``)."""
 import argparse
+import sys
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
-from mfm_mm.utils import build_runner, load_config
-from mfm_mm.utils.runner_setup import apply_train_args
-from mfm_mm.utils.cli import add_launch_args, parse_launch_args
+from mfm_mm.engine.runner import DiskWriteError, apply_train_args, build_runner, load_config
+from mfm_mm.engine.runner.cli import add_launch_args, parse_launch_args
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,8 +30,10 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.work_dir, args.cfg_options)
-    runner = build_runner(apply_train_args(cfg, args))
-    runner.train()
+    try:
+        build_runner(apply_train_args(cfg, args)).train()
+    except DiskWriteError as err:  # a full disk, a quota: one line, the checkpoints intact
+        sys.exit(f'error: {err.strerror}')
 
 
 if __name__ == '__main__':

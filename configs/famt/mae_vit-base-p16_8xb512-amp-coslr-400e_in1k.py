@@ -7,7 +7,7 @@ custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 
 # `mmpretrain::` inheritance tags every typed dict with `_scope_`, and mmengine's Runner passes a
 # collate_fn's keys on to the function: declared again so that any tool can run this config
-# (tools/train.py also strips it, see mfm_mm.utils.load_config).
+# (tools/train.py also strips it, see mfm_mm.engine.load_config).
 train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'),
     # workers re-created each epoch, so that EpochSeedHook re-seeds them (exact resume)

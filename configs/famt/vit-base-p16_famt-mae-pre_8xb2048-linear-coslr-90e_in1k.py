@@ -13,6 +13,16 @@ model = dict(
             type='Pretrained',
             checkpoint='work_dirs/famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k/epoch_400.pth',
             prefix='backbone.')))
+
+# the recipe's LoadImageFromFile + RandomResizedCrop in one step, same pixels (BGR, full decode;
+# configs/benchmarks/README.md "Data pipeline")
+train_pipeline = [
+    dict(type='LoadRandomResizedCrop', scale=224, interpolation='bilinear', channel_order='bgr',
+         draft=False),
+    *[step for step in _base_.train_dataloader.dataset.pipeline
+      if step.type not in ('LoadImageFromFile', 'RandomResizedCrop')],
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 # stop before training when the pre-trained file leaves backbone parameters unset (an
 # unconverted official release, another architecture)
 custom_hooks = [dict(type='PretrainedGuardHook')]

@@ -4,12 +4,8 @@
 # Data: data/imagenet-a/<wnid>/*.jpg (200 wnid folders, as distributed).
 _base_ = '../benchmarks/classification/vit-base-p16_8xb256-coslr-100e_in1k.py'
 
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='ResizeEdge', scale=256, edge='short', backend='pillow', interpolation='bicubic'),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='PackInputs'),
-]
+# the fine-tuning config's test pipeline: resize 256, centre crop 224
+test_pipeline = _base_.val_dataloader.dataset.pipeline
 test_dataloader = dict(
     batch_size=256,
     num_workers=10,

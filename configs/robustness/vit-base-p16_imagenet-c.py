@@ -9,11 +9,9 @@ data_root = 'data/imagenet-c'
 corruptions = ('gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 'glass_blur',
                'motion_blur', 'zoom_blur', 'snow', 'frost', 'fog', 'brightness', 'contrast',
                'elastic_transform', 'pixelate', 'jpeg_compression')
+# the fine-tuning config's test pipeline without its resize (the images are 224 x 224 already)
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='PackInputs'),
-]
+    step for step in _base_.val_dataloader.dataset.pipeline if step.type != 'ResizeEdge']
 test_dataloader = dict(
     batch_size=256,
     num_workers=10,

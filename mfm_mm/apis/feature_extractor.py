@@ -9,7 +9,7 @@ from mmengine.dataset import Compose
 from mmpretrain.apis import FeatureExtractor
 from mmpretrain.registry import TRANSFORMS
 
-from ..utils.config_check import crop_size, innermost_dataset
+from ..utils.pipeline import crop_size, innermost_dataset
 from .model import ModelSpec, get_model
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp')

@@ -1,6 +1,6 @@
 """Building the project's models by name or config, with their weights."""
 from os import PathLike
-from typing import Optional, Union
+from typing import Union
 
 import mmpretrain
 import torch

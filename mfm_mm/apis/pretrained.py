@@ -4,9 +4,9 @@ from typing import Dict
 import torch
 from mmengine.logging import print_log
 
-from ..fileio import load_checkpoint_file
-from ..utils.checkpoint import release_from
-from ..utils.convert_weights import to_classifier
+from ..engine.runner.safe_load import load_checkpoint_file
+from .checkpoint import release_from
+from .convert_weights import to_classifier
 
 
 def _tensors(checkpoint) -> Dict[str, torch.Tensor]:

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from mmengine.runner import Runner
 
-from ..utils import build_runner, load_config
+from ..engine.runner import build_runner, load_config
 from .quiet import quiet_known_warnings
 
 Curves = Dict[str, List[List[float]]]  # arm -> one curve per seed
@@ -40,7 +40,7 @@ def arm_options(options: dict, init_cfg: Optional[object], seed: int, name: str)
 
 
 def build_arm(config: str, work_dir: str, options: dict) -> Runner:
-    """Loads ``config`` with ``options`` and builds its runner (``mfm_mm.utils.build_runner``)."""
+    """Loads ``config`` with ``options`` and builds its runner (``mfm_mm.engine.build_runner``)."""
     return build_runner(load_config(config, work_dir=work_dir, cfg_options=options))
 
 

@@ -3,11 +3,10 @@ from .backbones import (ChannelsLastResNet, FAMTViT, FusedBEiTAttention, FusedBE
                         FusedBEiTViT)
 from .corruptions import (FrequencyMaskCorruption, GaussianBlurCorruption,
                           GaussianNoiseCorruption, SuperResolutionCorruption)
-from .heads import MFMHead
 from .losses import FrequencyLoss, PatchInfoNCELoss
 from .necks import FAMTPretrainDecoder
 
-__all__ = ['MFM', 'FrequencySimMIM', 'MFMHead', 'FrequencyLoss', 'ConMIM', 'PatchInfoNCELoss', 'FAMTMAE',
+__all__ = ['MFM', 'FrequencySimMIM', 'FrequencyLoss', 'ConMIM', 'PatchInfoNCELoss', 'FAMTMAE',
            'FAMTViT', 'FusedBEiTAttention', 'FusedBEiTViT', 'FusedBEiTPretrainViT',
            'ChannelsLastResNet', 'FAMTPretrainDecoder', 'FrequencyMaskCorruption',
            'GaussianBlurCorruption', 'GaussianNoiseCorruption', 'SuperResolutionCorruption']

@@ -1,6 +1,10 @@
 """Finds the steps of a data pipeline (or any list of typed configs) by type, so that overrides
 survive added steps."""
-from typing import Any, Dict, Sequence
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+CROPS = ('LoadRandomResizedCrop', 'RandomResizedCrop', 'RandomResizedCropWithBox', 'RandomCrop',
+         'CenterCrop')
+SIZE_OPTIONS = ('scale', 'crop_size', 'size')
 
 
 def _type_name(step: Any) -> str:
@@ -80,3 +84,39 @@ def _child(node: Any, part: str) -> Any:
     if isinstance(node, (list, tuple)):
         return node[int(part)] if int(part) < len(node) else None
     return node.get(part) if hasattr(node, 'get') else None  # a dict or a Config
+
+
+def size_hw(value) -> Tuple[int, int]:
+    """``(H, W)`` of a size option given as an int or as ``(W, H)`` (mmcv's order)."""
+    return (value, value) if isinstance(value, int) else tuple(value)[::-1]  # (H, W)
+
+
+def innermost_dataset(loader: dict) -> dict:
+    """The dataset config inside any dataset wrappers of a dataloader config.
+
+    Args:
+        loader: A dataloader config.
+
+    Returns:
+        The innermost ``dataset`` config (the one with the pipeline).
+    """
+    dataset = loader.get('dataset', {})
+    while isinstance(dataset.get('dataset'), dict):  # dataset wrappers
+        dataset = dataset['dataset']
+    return dataset
+
+
+def crop_size(pipeline) -> Optional[Tuple[int, int]]:
+    """``(H, W)`` of the first crop step of a pipeline config, or None without a crop.
+
+    Args:
+        pipeline: A list of transform configs.
+
+    Returns:
+        The crop's output size.
+    """
+    for transform in pipeline:
+        if transform.get('type') in CROPS:
+            size = next((transform[key] for key in SIZE_OPTIONS if key in transform), None)
+            return None if size is None else size_hw(size)
+    return None

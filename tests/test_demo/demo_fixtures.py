@@ -26,7 +26,7 @@ def mfm_checkpoint(tmp_path_factory) -> str:
     from mmengine.config import Config
     from mmpretrain.registry import MODELS
 
-    from mfm_mm.utils import save_weights
+    from mfm_mm.apis.checkpoint import save_weights
     torch.manual_seed(123)
     model = MODELS.build(Config.fromfile(PRETRAIN).model)
     model.init_weights()

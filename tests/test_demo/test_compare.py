@@ -9,8 +9,9 @@ from PIL import Image
 from mfm_mm.demo.compare import (arm_options, build_arm, compare, format_table, plot_curves,
                                  summarize, verdict)
 from mfm_mm.demo.downstream import schedule_options
-from mfm_mm.fileio import load_checkpoint_file
-from mfm_mm.utils import load_backbone_weights, save_weights, to_mmpretrain, to_mmseg
+from mfm_mm.engine.runner import load_checkpoint_file
+from mfm_mm.apis.checkpoint import load_backbone_weights, save_weights
+from mfm_mm.apis.convert_weights import to_mmpretrain, to_mmseg
 
 from demo_fixtures import mfm_checkpoint, mnist_root  # noqa: F401  (fixtures)
 

@@ -28,7 +28,7 @@ def test_config_loading_is_quiet_and_other_warnings_still_show():
 def test_mmseg_conversion_of_a_vit_warns_nothing(recwarn):
     import torch
 
-    from mfm_mm.utils.convert_weights import _relative_position_index
+    from mfm_mm.apis.convert_weights import _relative_position_index
     index = _relative_position_index((4, 4), num_heads=2)
     assert index.shape == (17, 17) and int(index.max()) == 7 * 7 + 2
     assert not [w for w in recwarn if 'meshgrid' in str(w.message)]

@@ -5,7 +5,8 @@ import torch
 from mmpretrain.registry import METRICS
 
 from conftest import REPO
-from mfm_mm.utils import build_runner, find_transform, load_config
+from mfm_mm.engine.runner import build_runner, load_config
+from mfm_mm.utils import find_transform
 from test_evaluation.layouts import mmpretrain_scope
 
 

@@ -6,7 +6,7 @@ from mmpretrain.registry import DATASETS, METRICS
 
 from conftest import REPO
 from mfm_mm.evaluation import wnid_indices
-from mfm_mm.utils import load_config
+from mfm_mm.engine.runner import load_config
 from test_evaluation.layouts import R_WNIDS, mmpretrain_scope, write_wnid_folders
 
 

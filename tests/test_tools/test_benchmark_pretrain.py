@@ -22,7 +22,7 @@ TINY_MFM = ConfigDict(
                   img_size=32, patch_size=16, out_type='featmap', use_abs_pos_emb=True,
                   use_rel_pos_bias=False, layer_scale_init_value=0.),
     neck=dict(type='SimMIMLinearDecoder', in_channels=D, encoder_stride=16),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))
+    head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')))
 
 
 def test_stock_model_cfg_swaps_every_fast_backbone_and_names_unknown_ones():

@@ -12,7 +12,7 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from conftest import PYTHON, REPO, run_tool
-from mfm_mm.utils import adapt_to_cpu
+from mfm_mm.engine.runner import adapt_to_cpu
 
 TOOL = 'tools/model_converters/conmim_teacher_to_backbone.py'
 CONFIGS = osp.join(REPO, 'configs', 'conmim')

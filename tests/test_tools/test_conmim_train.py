@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from conftest import PYTHON, REPO, run_tool
-from mfm_mm.fileio import load_checkpoint_file
+from mfm_mm.engine.runner import load_checkpoint_file
 from test_train import logged_losses
 
 CONFIG = osp.join(REPO, 'configs', 'conmim', 'conmim_vit-s_300e.py')

@@ -16,7 +16,8 @@ from helpers.official_releases import EMBED, FFN, mfm_vit_pretrain, save_release
 from mfm_mm.demo import (COIN_CLASSES, DIGIT_CLASSES, as_cli, classification_options,
                          segmentation_options, write_coins_ade20k_folder,
                          write_digits_imagenet_folder)
-from mfm_mm.utils import load_backbone_weights, vit_arch
+from mfm_mm.apis.checkpoint import load_backbone_weights
+from mfm_mm.apis.convert_weights import vit_arch
 from tiny_mfm import pretrained_tiny_mfm
 
 BENCHMARKS = osp.join(REPO, 'configs', 'benchmarks')

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from conftest import PYTHON, REPO, run_tool
-from mfm_mm.fileio import load_checkpoint_file
+from mfm_mm.engine.runner import load_checkpoint_file
 from test_train import logged_losses
 
 FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')

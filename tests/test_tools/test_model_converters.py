@@ -13,7 +13,9 @@ from mmengine.registry import DefaultScope
 from conftest import PYTHON, REPO, run_tool
 from helpers.official_releases import mfm_vit_pretrain, save_release
 from mfm_mm.demo import COIN_CLASSES, DIGIT_CLASSES, classification_options, segmentation_options
-from mfm_mm.utils import load_backbone_weights, load_config, vit_arch
+from mfm_mm.apis.checkpoint import load_backbone_weights
+from mfm_mm.engine.runner import load_config
+from mfm_mm.apis.convert_weights import vit_arch
 from tiny_mfm import pretrained_tiny_mfm
 
 BENCHMARKS = osp.join(REPO, 'configs', 'benchmarks')

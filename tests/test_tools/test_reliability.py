@@ -12,9 +12,9 @@ import subprocess
 import pytest
 import torch
 
-from conftest import PYTHON, REPO, run_tool
-from mfm_mm.fileio import load_checkpoint_file
-from mfm_mm.utils import is_complete_checkpoint
+from conftest import PYTHON, REPO, run_tool, small_tmpfs
+from mfm_mm.engine.runner import load_checkpoint_file
+from mfm_mm.engine.runner import is_complete_checkpoint
 from test_tools.test_train import DEMO, free_port, small_run_options
 
 pytestmark = pytest.mark.slow
@@ -87,8 +87,31 @@ def test_nan_loss_stops_before_the_weights_and_skip_goes_on(tiny_imagenet, tmp_p
     assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
 
 
-def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp_path):
-    """Deterministic data (resize, no flip, always low-pass): DDP over 2 x 8 == 1 x 16."""
+def rank_pid(root: int, rank: int) -> int:
+    """The pid of the training process of ``rank`` under the launcher process ``root``."""
+    children = {}
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            with open(f'/proc/{pid}/environ', 'rb') as f:
+                env = dict(item.split(b'=', 1) for item in f.read().split(b'\0') if b'=' in item)
+        except (OSError, ValueError):
+            continue
+        children.setdefault(ppid, []).append((int(pid), env.get(b'RANK')))
+    todo = [root]
+    while todo:
+        for pid, pid_rank in children.get(todo.pop(), []):
+            if pid_rank == str(rank).encode():
+                return pid  # the first of the rank's processes (its workers are below it)
+            todo.append(pid)
+    raise LookupError(f'no process of rank {rank} under {root}')
+
+
+def test_two_processes_match_one_and_stop_together_on_a_signal_to_one_rank(tiny_imagenet,
+                                                                          tmp_path):
+    """Deterministic data (resize, no flip, always low-pass): DDP over 2 x 8 == 1 x 16, also
+    across a SIGTERM that reaches rank 1 alone (torchrun then signals rank 0 itself)."""
     config = tmp_path / 'deterministic.py'
     config.write_text(
         f"_base_ = {DEMO!r}\n"
@@ -104,27 +127,49 @@ def test_two_processes_match_one_process_with_twice_the_batch(tiny_imagenet, tmp
         "                                         low_pass_prob=1.0))\n"
         "train_pipeline = [fixed.get(step['type'], step) for step in _base_.train_pipeline]\n"
         "train_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n")
-    options = small_run_options(tiny_imagenet, epochs=2)
+    options = small_run_options(tiny_imagenet, epochs=3)
     options = [o for o in options if '.pipeline.' not in o]  # the config fixes the pipeline
     env = {'PYTHONPATH': osp.join(REPO, 'tests', 'helpers'), 'OMP_NUM_THREADS': '1'}
     single = str(tmp_path / 'single')
     run_tool([PYTHON, 'tools/train.py', str(config), '--work-dir', single, '--cfg-options',
               *options, 'train_dataloader.batch_size=16'], env=env)
     double = str(tmp_path / 'double')
-    run_tool(['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir', double,
-              '--cfg-options', *options],
-             env=dict(env, PYTHON=PYTHON, PORT=str(free_port())))
+    args = ['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir', double,
+            '--cfg-options', *options]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=dict(os.environ, **env, PYTHON=PYTHON,
+                                                PORT=str(free_port()), PYTHONUNBUFFERED='1'))
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if 'Epoch(train) [2][1/3]' in line:
+            os.kill(rank_pid(proc.pid, 1), signal.SIGTERM)
+            break
+    log = ''.join(seen + proc.stdout.readlines())
+    assert proc.wait() != 0
+    assert 'env_cfg.dist_cfg.backend: nccl -> gloo' in log
+    assert 'MMDistributedDataParallel(device_ids=None)' in log
+    assert 'gloo process group started before the Runner' in log
+    stops = re.findall(r'SIGTERM: stopped after iteration (\d+), saved (\S+); continue with '
+                       '--resume', log)
+    assert len(stops) == 1 and stops[0][1] == osp.join(double, 'latest.pth'), log[-4000:]
+    stopped = int(stops[0][0])
+    assert 4 <= stopped < 9 and load_checkpoint_file(stops[0][1])['meta']['iter'] == stopped
+    exits = re.findall(r'exitcode\s*:\s*(-?\d+)', log)
+    assert exits and set(exits) == {'143'}, log[-4000:]  # 128 + SIGTERM on every rank
+
+    run_tool(args + ['--resume'], env=dict(env, PYTHON=PYTHON, PORT=str(free_port())))
 
     def losses(work_dir, rank):
         with open(osp.join(work_dir, f'losses_rank{rank}.json')) as f:
             return json.load(f)
 
-    one = losses(single, 0)
+    one = losses(single, 0)[stopped:]
     two = [(a + b) / 2 for a, b in zip(losses(double, 0), losses(double, 1))]
-    assert len(one) == len(two) == 6
+    assert len(one) == len(two) == 9 - stopped
     assert max(abs(a - b) for a, b in zip(one, two)) < 1e-5
-    w1 = load_checkpoint_file(osp.join(single, 'epoch_2.pth'))['state_dict']
-    w2 = load_checkpoint_file(osp.join(double, 'epoch_2.pth'))['state_dict']
+    w1 = load_checkpoint_file(osp.join(single, 'epoch_3.pth'))['state_dict']
+    w2 = load_checkpoint_file(osp.join(double, 'epoch_3.pth'))['state_dict']
     for name in w1:
         torch.testing.assert_close(w1[name], w2[name], atol=1e-5, rtol=0)
 
@@ -250,36 +295,60 @@ def test_a_bad_annotation_line_stops_the_build_naming_file_and_line(tiny_imagene
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 48 MiB tmpfs (one demo checkpoint, 36 MB, fits) and the command prefix to run on it;
-    without the right to mount, a folder whose second checkpoint write fails with ENOSPC."""
-    folder = tmp_path / 'disk'
-    folder.mkdir()
-    mount = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', str(folder)],
-                           capture_output=True)
-    if mount.returncode == 0:
-        yield str(folder), [PYTHON], {}
-        subprocess.run(['umount', str(folder)], check=True)
-    else:
-        yield str(folder), [PYTHON, osp.join(REPO, 'tests', 'helpers', 'full_disk.py')], dict(
-            FULL_DISK_MATCH='epoch_2.pth')
+    """A real 48 MiB tmpfs: one demo checkpoint (36 MB) fits, a second does not."""
+    with small_tmpfs(tmp_path, '48m') as folder:
+        yield folder
+
+
+def one_line_error(proc: subprocess.CompletedProcess, work_dir: str) -> re.Match:
+    """The run's single ``error: could not write`` line; no traceback, no logging errors."""
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert 'Traceback' not in proc.stderr and 'Logging error' not in proc.stderr, proc.stderr
+    message = re.search(r'^error: could not write (\S+) \(No space left on device\); '
+                        r'(\d+) MiB free in ([^;\s]+)', proc.stderr, re.M)
+    assert message, proc.stderr[-3000:]
+    assert message.group(1).startswith(work_dir + '/')
+    assert abs(int(message.group(2)) - shutil.disk_usage(work_dir).free / 2**20) < 2
+    return message
 
 
 def test_full_disk_names_path_and_space_and_keeps_the_last_checkpoint(tiny_imagenet,
                                                                       small_disk):
-    work_dir, python, env = small_disk
+    work_dir = small_disk
     options = small_run_options(tiny_imagenet, epochs=2) + [
         'default_hooks.checkpoint.interval=1', 'default_hooks.checkpoint.max_keep_ckpts=1']
-    proc = subprocess.run([*python, *train_args(work_dir, options)[1:]], cwd=REPO,
-                          capture_output=True, text=True, env=dict(os.environ, **env))
-    assert proc.returncode == 1
+    proc = subprocess.run(train_args(work_dir, options), cwd=REPO, capture_output=True,
+                          text=True)
     target = osp.join(work_dir, 'epoch_2.pth')
-    message = re.search(r'OSError: \[Errno 28\] could not write (\S+) \(No space left on '
-                        r'device\); (\d+) MiB free in (\S+); the previous file', proc.stderr)
-    assert message, proc.stderr[-3000:]
+    message = one_line_error(proc, work_dir)
     assert message.group(1) == target and message.group(3) == work_dir
-    assert abs(int(message.group(2)) - shutil.disk_usage(work_dir).free / 2**20) < 2
+    assert 'the previous file of that name, if any, is unchanged' in proc.stderr
     assert not glob.glob(osp.join(work_dir, '*.partial'))
     assert not osp.exists(target)
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         assert f.read() == osp.join(work_dir, 'epoch_1.pth')
     assert is_complete_checkpoint(osp.join(work_dir, 'epoch_1.pth'))
+
+
+@pytest.mark.parametrize('free_kib', [0, 8])
+def test_full_disk_on_logs_scalars_and_pictures_stops_in_one_line(tiny_imagenet, small_disk,
+                                                                  free_kib):
+    """With the disk full at the start (0 KiB) the run stops before it trains; with a little
+    room (8 KiB, past the start-up probe of 4 KiB) the text log, scalars, config or pictures fill it: one line either way."""
+    work_dir = small_disk
+    options = small_run_options(tiny_imagenet, epochs=1) + ['default_hooks.checkpoint.interval=1']
+    run_tool(train_args(work_dir, options))
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    with open(osp.join(work_dir, 'ballast'), 'wb') as f:
+        f.write(bytes(max(shutil.disk_usage(work_dir).free - free_kib * 1024, 0)))
+    resumed = small_run_options(tiny_imagenet, epochs=3) + ['default_hooks.checkpoint.interval=1']
+    proc = subprocess.run(train_args(work_dir, resumed, '--resume'), cwd=REPO,
+                          capture_output=True, text=True)
+    message = one_line_error(proc, work_dir)
+    if free_kib == 0:
+        assert osp.basename(message.group(1)).startswith('.write_probe.')
+    else:
+        assert message.group(1).endswith(('.log', '.json', '.py', '.png')), message.group(1)
+    assert is_complete_checkpoint(checkpoint) and not glob.glob(osp.join(work_dir, '*.partial'))
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        assert f.read() == checkpoint

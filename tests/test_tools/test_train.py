@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from conftest import PYTHON, REPO, run_tool
-from mfm_mm.fileio import load_checkpoint_file
+from mfm_mm.engine.runner import load_checkpoint_file
 
 DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
 RESNET = osp.join(REPO, 'configs', 'mfm_resnet50_300e.py')
@@ -92,20 +92,6 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
-def test_dist_train_two_cpu_processes(tiny_imagenet, tmp_path):
-    work_dir = str(tmp_path / 'dist')
-    options = small_run_options(tiny_imagenet, epochs=2)
-    out = run_tool(['bash', 'tools/dist_train.sh', DEMO, '2', '--work-dir', work_dir,
-                    '--cfg-options', *options],
-                   env={'PYTHON': PYTHON, 'PORT': str(free_port()), 'OMP_NUM_THREADS': '1'})
-    log = out.stdout + out.stderr
-    assert 'env_cfg.dist_cfg.backend: nccl -> gloo' in log
-    assert 'MMDistributedDataParallel(device_ids=None)' in log
-    losses = logged_losses(work_dir)
-    assert [it for it, _ in losses] == list(range(1, 7))  # 48 / (2 x 8) x 2 epochs
-    assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
-
-
 def test_test_tool_refuses_a_pretraining_config(tmp_path):
     import subprocess
     proc = subprocess.run([PYTHON, 'tools/test.py', DEMO, str(tmp_path / 'x.pth')], cwd=REPO,

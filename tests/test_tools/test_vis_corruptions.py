@@ -9,7 +9,7 @@ from mmpretrain.registry import MODELS
 from PIL import Image
 
 from conftest import PYTHON, REPO, run_tool
-from mfm_mm.utils import load_config
+from mfm_mm.engine.runner import load_config
 
 DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
 NAMES = ('low-pass', 'high-pass', 'band-pass', 'super-resolution', 'deblur', 'denoise')

@@ -13,11 +13,12 @@ def test_list_items_are_named_by_type_wherever_they_stand():
         param_scheduler=[dict(type='LinearLR', end=5), dict(type='CosineAnnealingLR', T_max=9)]))
     merge_by_type(cfg, {'custom_hooks.LatestCheckpointHook.interval': 4,
                         'train_dataloader.dataset.pipeline.RandomResizedCrop.scale': 64,
-                        'param_scheduler.1.T_max': 3, 'param_scheduler.LinearLR.end': 1,
-                        'model.new': 2})
+                        'param_scheduler.CosineAnnealingLR.T_max': 3,
+                        'param_scheduler.LinearLR.end': 1, 'model.new': 2})
     assert cfg.custom_hooks == [dict(type='A', x=1),
                                 dict(type='LatestCheckpointHook', interval=4)]
-    assert cfg.train_dataloader.dataset.pipeline[1] == dict(type='RandomResizedCrop', scale=64)
+    assert cfg.train_dataloader.dataset.pipeline == [dict(type='Load'),
+                                                     dict(type='RandomResizedCrop', scale=64)]
     assert cfg.param_scheduler == [dict(type='LinearLR', end=1),
                                    dict(type='CosineAnnealingLR', T_max=3)]
     assert cfg.model.new == 2

@@ -21,7 +21,7 @@ visualizer = dict(vis_backends=[dict(type='LocalVisBackend'),
 @pytest.fixture(scope='module')
 def tensorboard_run(tiny_imagenet, tmp_path_factory):
     """The demo config with TensorBoard on, 64 px, batch 8, 2 epochs of 6 iterations."""
-    from mfm_mm.utils import build_runner, load_config
+    from mfm_mm.engine.runner import build_runner, load_config
     root = tmp_path_factory.mktemp('tensorboard')
     config = root / 'mfm_tensorboard.py'
     config.write_text(f'_base_ = {DEMO!r}\n{TENSORBOARD}')

@@ -42,8 +42,8 @@ from PIL import Image
 
 import mfm_mm  # noqa: F401  registers the transforms
 from mfm_mm.demo import write_imagenet_like_jpegs
-from mfm_mm.utils import load_config
-from mfm_mm.utils.config_check import innermost_dataset
+from mfm_mm.engine.runner import load_config
+from mfm_mm.utils import innermost_dataset
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
 OFFICIAL_SIZE, OFFICIAL_SCALE, OFFICIAL_RATIO = 224, (0.2, 1.0), (3 / 4, 4 / 3)

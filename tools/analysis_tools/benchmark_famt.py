@@ -34,7 +34,7 @@ from mmpretrain.structures import DataSample
 
 import mfm_mm  # noqa: F401  registers FAMT
 from mfm_mm.demo import bundled_photos
-from mfm_mm.utils import load_config
+from mfm_mm.engine.runner import load_config
 
 CONFIGS = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
                    'famt')

@@ -43,7 +43,7 @@ import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_imagenet_folder
 from mfm_mm.engine.hooks import compile_modules
 from mfm_mm.models.utils import to_fft_layout
-from mfm_mm.utils import adapt_to_cpu, load_config
+from mfm_mm.engine.runner import adapt_to_cpu, load_config
 
 # The project's fast backbones -> (mmpretrain's stock class, the options it does not have).
 BEIT_OPTIONS = ('fused_attn', 'init_style', 'init_std')

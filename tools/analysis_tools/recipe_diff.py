@@ -26,7 +26,7 @@ import torch
 
 import mfm_mm  # noqa: F401  registers the project's modules
 from mfm_mm.engine.schedulers import lr_curve
-from mfm_mm.utils.convert_weights import from_official
+from mfm_mm.apis.convert_weights import from_official
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 MODELS = {  # --model: (official yaml, project config)

@@ -11,8 +11,8 @@ import argparse
 
 from mmengine.config import DictAction
 
-from mfm_mm.utils import load_config
-from mfm_mm.utils.checkpoint import convert_checkpoint, describe_conversion
+from mfm_mm.engine.runner import load_config
+from mfm_mm.apis.checkpoint import convert_checkpoint, describe_conversion
 
 
 def main() -> None:

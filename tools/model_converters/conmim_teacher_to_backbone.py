@@ -11,7 +11,8 @@ Usage: python tools/model_converters/conmim_teacher_to_backbone.py SRC DST
 """
 import argparse
 
-from mfm_mm.utils import check_output_path, load_backbone_weights, save_weights, to_mmpretrain
+from mfm_mm.apis.checkpoint import check_output_path, load_backbone_weights, save_weights
+from mfm_mm.apis.convert_weights import to_mmpretrain
 
 TEACHER_BACKBONE = 'teacher.module.backbone.'
 

@@ -11,7 +11,7 @@ Usage: python tools/model_converters/mfm2mmpretrain.py SRC DST
 """
 import argparse
 
-from mfm_mm.utils.checkpoint import convert_checkpoint, describe_conversion
+from mfm_mm.apis.checkpoint import convert_checkpoint, describe_conversion
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Trains each frequency pretext for the same short CPU schedule and compares the losses.
 
-Every config is trained through ``mfm_mm.utils.build_runner`` (the path of ``tools/train.py``)
+Every config is trained through ``mfm_mm.engine.build_runner`` (the path of ``tools/train.py``)
 on the bundled photos for ``--epochs`` epochs (one warm-up epoch, cosine after), each with
 its reconstruction picture at the end. Writes ``loss_table.md`` (first / middle / last loss and
 first / last epoch means per pretext) and ``loss_curves.png`` to ``--work-dir``.
@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 
 import mfm_mm  # noqa: F401,E402
 from mfm_mm.demo import write_imagenet_folder  # noqa: E402
-from mfm_mm.utils import build_runner, load_config  # noqa: E402
+from mfm_mm.engine.runner import build_runner, load_config  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_CONFIGS = [osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')] + \

@@ -28,11 +28,16 @@ from mmengine.runner import load_checkpoint
 from mmpretrain.registry import DATASETS, MODELS
 
 import mfm_mm  # noqa: F401
-from mfm_mm.datasets.transforms.frequency_mask import radius_in_bins
+from mfm_mm.models.utils import radius_in_bins
 from mfm_mm.models.corruptions import build_corruption
-from mfm_mm.utils import crop_size, find_transform, load_config
+from mfm_mm.utils import crop_size, find_transform
+from mfm_mm.engine.runner import load_config
 from mfm_mm.visualization import (mfm_panels, radial_power, save_mfm_figure,
                                   save_radial_power_plot)
+
+# the image loaders an MFM config may start with (the channel order they give is the one the
+# config's data preprocessor expects)
+LOADERS = ('LoadRandomResizedCrop', 'SafeLoadImageFromFile', 'LoadImageFromFile')
 
 
 def corruptions(radius: int) -> Dict[str, Tuple[dict, Optional[dict]]]:
@@ -100,7 +105,9 @@ def main() -> None:
                          f'{cfg.model.type}')
     if args.checkpoint:
         load_checkpoint(model, args.checkpoint, map_location='cpu')
-    size, radius = image_size_and_radius(cfg.train_dataloader.dataset.pipeline)
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    size, radius = image_size_and_radius(pipeline)
+    loader = next(step for step in pipeline if step['type'] in LOADERS)
     chosen = corruptions(radius)
     unknown = set(args.corruptions or []) - set(chosen)
     if unknown:
@@ -112,8 +119,8 @@ def main() -> None:
         torch.manual_seed(args.seed)
         np.random.seed(args.seed)
         model.corruption = build_corruption(corruption)
-        batch = load_batch(cfg.train_dataloader.dataset, cfg.train_dataloader.dataset.pipeline[0],
-                           size, args.num_images, mask_options)
+        batch = load_batch(cfg.train_dataloader.dataset, loader, size, args.num_images,
+                           mask_options)
         panels = mfm_panels(model, batch)
         save_mfm_figure(panels, osp.join(args.out_dir, f'{name}.png'))
         save_radial_power_plot(panels, osp.join(args.out_dir, f'{name}_radial_power.png'),

@@ -1,7 +1,7 @@
 # ImageNet-1k for self-supervised pre-training, shared by MFM and ConMIM:
 # data/imagenet/{meta/train.txt, train/<wnid>/*.JPEG}, 256 images per GPU, ImageNet mean/std.
 # Children set `train_pipeline` and `train_dataloader = dict(dataset=dict(pipeline=...))`; their
-# pipelines start with LoadRandomResizedCrop, which gives RGB images (so to_rgb=False).
+# pipelines start with the crop and flip below (the crop range is the child's).
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 
 # CheckedImageNet: mmpretrain's ImageNet with meta/train.txt checked at build (malformed
@@ -13,6 +13,15 @@ data_preprocessor = dict(
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     to_rgb=False)
+
+# The 224 px crop + flip of both pre-trainings. LoadRandomResizedCrop decodes, crops and resizes
+# in one step (torchvision's box rule, bicubic, RGB out, so to_rgb=False above; README
+# "Performance"). draft=False: full JPEG decode as the official codes (DCT-domain draft
+# decoding filters the high frequencies that MFM's target is made of).
+img_size = 224
+random_resized_crop = dict(
+    type='LoadRandomResizedCrop', scale=img_size, interpolation='bicubic', draft=False)
+random_flip = dict(type='RandomFlip', prob=0.5)
 
 train_dataloader = dict(
     batch_size=256,

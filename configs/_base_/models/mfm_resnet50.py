@@ -13,4 +13,4 @@ model = dict(
         norm_cfg=dict(type='BN'),
         zero_init_residual=True),
     neck=dict(type='SimMIMLinearDecoder', in_channels=2048, encoder_stride=32),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))
+    head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')))

@@ -9,6 +9,16 @@ pretrained = 'work_dirs/mfm_resnet50_300e/mmpretrain_backbone.pth'
 model = dict(
     backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
 optim_wrapper = dict(type='AmpOptimWrapper')  # dynamic loss scale: its default
+
+# the recipe's LoadImageFromFile + RandomResizedCrop in one step, same pixels (BGR, full decode;
+# configs/benchmarks/README.md "Data pipeline")
+train_pipeline = [
+    dict(type='LoadRandomResizedCrop', scale=224, interpolation='bicubic', channel_order='bgr',
+         draft=False),
+    *[step for step in _base_.train_dataloader.dataset.pipeline
+      if step.type not in ('LoadImageFromFile', 'RandomResizedCrop')],
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 randomness = dict(seed=0, diff_rank_seed=True)
 # stop before training when the pre-trained file leaves backbone parameters unset (an
 # unconverted official release, another architecture)

@@ -8,6 +8,7 @@
 _base_ = [
     'mmpretrain::_base_/datasets/imagenet_bs64_swin_224.py',
     'mmpretrain::_base_/default_runtime.py',
+    '../../_base_/models/vit-base-p16.py',
 ]
 custom_imports = dict(imports=['mfm_mm'], allow_failed_imports=False)
 
@@ -20,17 +21,10 @@ warmup_epochs = 5
 model = dict(
     type='ImageClassifier',
     backbone=dict(
-        type='BEiTViT',
-        arch='base',
-        img_size=224,
-        patch_size=16,
+        _base_.vit_backbone,
         drop_path_rate=0.1,
         final_norm=False,
         out_type='avg_featmap',
-        use_abs_pos_emb=True,
-        use_rel_pos_bias=False,
-        use_shared_rel_pos_bias=False,
-        layer_scale_init_value=0.0,
         init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
     neck=None,
     head=dict(
@@ -41,8 +35,16 @@ model = dict(
         init_cfg=[dict(type='TruncNormal', layer='Linear', std=2e-5)]),
     train_cfg=dict(augments=[dict(type='Mixup', alpha=0.8), dict(type='CutMix', alpha=1.0)]))
 
+# the recipe's LoadImageFromFile + RandomResizedCrop in one step, same pixels (BGR, full decode;
+# configs/benchmarks/README.md "Data pipeline")
+train_pipeline = [
+    dict(type='LoadRandomResizedCrop', scale=224, interpolation='bicubic', channel_order='bgr',
+         draft=False),
+    *[step for step in _base_.train_dataloader.dataset.pipeline
+      if step.type not in ('LoadImageFromFile', 'RandomResizedCrop')],
+]
 train_dataloader = dict(batch_size=batch_size, num_workers=10, persistent_workers=True,
-                        pin_memory=True)
+                        pin_memory=True, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=batch_size, num_workers=10, persistent_workers=True,
                       pin_memory=True)
 test_dataloader = val_dataloader

@@ -25,17 +25,12 @@ strong_view = [
     dict(type='Solarize', thr=128, prob=0.2),
 ]
 train_pipeline = [
-    dict(
-        type='LoadRandomResizedCrop',
-        scale=224,
-        crop_ratio_range=(0.08, 1.0),
-        interpolation='bicubic',
-        draft=False),  # full JPEG decode, as the official code
-    dict(type='RandomFlip', prob=0.5),
+    dict(_base_.random_resized_crop, crop_ratio_range=(0.08, 1.0)),
+    _base_.random_flip,
     dict(type='MultiView', num_views=[1, 1], transforms=[[], strong_view]),
     dict(
         type='SimMIMMaskGenerator',
-        input_size=224,
+        input_size=_base_.img_size,
         mask_patch_size=32,
         model_patch_size=16,
         mask_ratio=0.75),

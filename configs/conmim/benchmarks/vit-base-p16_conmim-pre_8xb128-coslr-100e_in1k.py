@@ -37,6 +37,16 @@ param_scheduler = dict(
     begin=0,
     end=100,
     convert_to_iter_based=True)
+
+# the recipe's LoadImageFromFile + RandomResizedCrop in one step, same pixels (BGR, full decode;
+# configs/benchmarks/README.md "Data pipeline")
+train_pipeline = [
+    dict(type='LoadRandomResizedCrop', scale=224, interpolation='bicubic', channel_order='bgr',
+         draft=False),
+    *[step for step in _base_.train_dataloader.dataset.pipeline
+      if step.type not in ('LoadImageFromFile', 'RandomResizedCrop')],
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 # stop before training when the pre-trained file leaves backbone parameters unset (an
 # unconverted official release, another architecture); the mean-pool norm ln2 is new
 custom_hooks = [dict(type='PretrainedGuardHook', allowed_missing=['backbone.ln2.*'])]

@@ -6,72 +6,8 @@ import torch
 from mmcv.transforms import BaseTransform
 from mmpretrain.registry import TRANSFORMS
 
+from ...models.utils.frequency import Radius, Size, check_radius, disc_keep_mask, radius_in_bins
 from ...utils.options import check_number
-
-Radius = Union[int, float]
-Size = Tuple[int, int]
-
-
-def check_radius(owner: str, name: str, radius: Radius) -> None:
-    """Checks a radius given in bins (an int >= 1) or as a fraction of the half size.
-
-    Args:
-        owner: Class the option belongs to.
-        name: The option's name.
-        radius: The value given.
-
-    Raises:
-        TypeError: Neither an int nor a float.
-        ValueError: An int below 1 or a float outside ``(0, 1]``.
-    """
-    if isinstance(radius, float):
-        check_number(owner, f'{name} (a float is a fraction of the half size)', radius,
-                     low=0., high=1., low_closed=False)
-    else:
-        check_number(owner, f'{name} (an int counts frequency bins; a float in (0, 1] is a '
-                     'fraction of the half size)', radius, integer=True, low=1)
-
-
-def radius_in_bins(radius: Radius, size: Size) -> float:
-    """A radius in frequency bins for a spectrum of ``size``.
-
-    The one convention of MFM's mask radius and FAMT's low-pass cutoff: an int is a count of
-    bins (the paper's 16 at 224 px), a float in ``(0, 1]`` a fraction of the half size
-    ``min(H, W) / 2`` (``1 / 7`` is 16 bins at 224 px and 9.14 at 128 px).
-
-    Args:
-        radius: Bins (int) or fraction of the half size (float).
-        size: ``(H, W)`` of the spectrum.
-
-    Returns:
-        The radius in bins.
-    """
-    return radius * min(size) / 2 if isinstance(radius, float) else radius
-
-
-def disc_keep_mask(input_size: Size, radius: float,
-                   band_outer: Optional[float] = None) -> np.ndarray:
-    """Builds the low-pass filter on the fftshift-ed spectrum.
-
-    A bin ``(y, x)`` lies at distance ``d`` from the DC bin at ``(H // 2, W // 2)``. It is kept
-    when ``d < radius`` or, with a band, when ``d >= band_outer``; the bins with
-    ``radius <= d < band_outer`` are the ones a low-pass draw removes.
-
-    Args:
-        input_size: ``(H, W)`` of the spectrum.
-        radius: Inner radius ``r1`` of the removed band, in bins.
-        band_outer: Outer radius ``r2`` in bins; ``None`` means the band reaches the corners.
-
-    Returns:
-        A bool array of shape ``(H, W)``, True where the low-pass filter keeps the bin.
-    """
-    h, w = input_size
-    y, x = np.ogrid[:h, :w]
-    dist2 = (x - w // 2)**2 + (y - h // 2)**2
-    keep = dist2 < radius**2
-    if band_outer is not None:
-        keep |= dist2 >= band_outer**2
-    return keep
 
 
 @TRANSFORMS.register_module()
@@ -79,35 +15,27 @@ class FrequencyMaskGenerator(BaseTransform):
     """Draws MFM's frequency mask for one image, at the size of that image.
 
     With probability ``low_pass_prob`` the mask keeps the disc of ``radius`` around DC
-    (low-pass: high frequencies are removed); otherwise it keeps the complement (high-pass:
-    the disc, DC included, is removed). With a band (``band_outer`` or ``band_width``) the
-    low-pass draw keeps the disc and everything outside the band (band-stop) and the
-    high-pass draw keeps only the band ``r1 <= d < r2`` (band-pass); ``low_pass_prob=0`` gives
-    band-pass masks only.
+    (low-pass); otherwise it keeps the complement (high-pass, DC removed). With a band
+    (``band_outer`` or ``band_width``) the low-pass draw keeps the disc and everything outside
+    the band (band-stop) and the high-pass draw keeps only the band ``r1 <= d < r2``
+    (band-pass). Radii are bins (ints) or fractions of the half size (floats), as in
+    :func:`~mfm_mm.models.utils.radius_in_bins`; ``radius=(low, high)`` draws an integer radius
+    in bins per image, uniformly in ``[low, high]``.
 
-    Radii (``radius``, ``band_outer``, ``band_width``) are frequency bins when they are ints
-    (the paper's 16 at 224 px) and fractions of the half size ``min(H, W) / 2`` when they are
-    floats in ``(0, 1]`` (``1 / 7`` is 16 bins at 224 px): the convention of FAMT's
-    ``freq_cutoff`` too. ``radius=(low, high)`` draws an integer radius in bins per image,
-    uniformly in ``[low, high]`` (two fractions are rounded to bins first).
+    The masks of a size are built on the first image of that size (:meth:`masks`) and cached;
+    a call draws two numbers and returns a read-only view of the table. All masks are
+    point-symmetric about DC, as the half-spectrum filter and loss require.
 
-    The size is the image's (``results['img']``, after cropping); every mask of a size is
-    computed on the first image of that size (a table ``(2, R, H, W)``: draw kind, radius) and
-    cached, so a call only draws two numbers and returns a (read-only) view of the table. All
-    masks are point-symmetric about DC, as the half-spectrum filter and loss require.
-
-    Required keys: ``img``. Added keys:
-
-    - ``freq_mask`` (torch.BoolTensor, ``(H, W)``): True where the frequency is **kept**, on
-      the fftshift-ed spectrum (DC at ``(H // 2, W // 2)``).
+    Required keys: ``img``. Added keys: ``freq_mask`` (torch.BoolTensor ``(H, W)``, True where
+    the frequency is **kept**, on the fftshift-ed spectrum: DC at ``(H // 2, W // 2)``).
 
     Args:
         radius: Radius ``r1`` of the disc, or a range ``(low, high)`` to draw it from per
             image. Defaults to 16.
         band_outer: Optional outer radius ``r2``, greater than every ``r1``: only
             ``r1 <= d < r2`` is filtered.
-        band_width: Optional band width: ``r2 = r1 + band_width`` follows the drawn radius.
-            Exclusive with ``band_outer``.
+        band_width: Optional band width, ``r2 = r1 + band_width``. Exclusive with
+            ``band_outer``.
         low_pass_prob: Probability of a low-pass (or band-stop) mask. Defaults to 0.5.
         input_size: Optional expected image size ``H`` or ``(H, W)``: images of another size
             are refused, and the masks of this size are built (and checked) at once.
@@ -138,14 +66,13 @@ class FrequencyMaskGenerator(BaseTransform):
                 check_radius(owner, name, value)
         check_number(owner, 'low_pass_prob', low_pass_prob, low=0., high=1.)
         if input_size is not None:
-            sizes = (input_size, input_size) if not isinstance(input_size, (tuple, list)) \
-                else tuple(input_size)
-            if len(sizes) != 2:
+            input_size = tuple(input_size) if isinstance(input_size, (tuple, list)) \
+                else (input_size, input_size)
+            if len(input_size) != 2:
                 raise ValueError(f'{owner}: input_size must be an int or (H, W), '
                                  f'got {input_size!r}')
-            for side in sizes:
+            for side in input_size:
                 check_number(owner, 'input_size', side, integer=True, low=2)
-            input_size = sizes
         self.radius = tuple(radius) if isinstance(radius, list) else radius
         self.band_outer = band_outer
         self.band_width = band_width
@@ -191,19 +118,8 @@ class FrequencyMaskGenerator(BaseTransform):
         width = None if self.band_width is None else radius_in_bins(self.band_width, size)
         low = np.stack([disc_keep_mask(size, r, outer if width is None else r + width)
                         for r in radii])  # (R, H, W)
-        table = torch.from_numpy(np.stack([low, ~low]))  # (2, R, H, W): low, high
-        self._tables[size] = table
-        return table
-
-    def low_pass(self, size: Size) -> torch.Tensor:
-        """Low-pass masks at ``size``: ``(H, W)`` for a fixed radius, else ``(R, H, W)``."""
-        table = self.masks(size)
-        return table[0, 0] if table.shape[1] == 1 else table[0]
-
-    def high_pass(self, size: Size) -> torch.Tensor:
-        """High-pass (band-pass) masks at ``size``, shaped as :meth:`low_pass`."""
-        table = self.masks(size)
-        return table[1, 0] if table.shape[1] == 1 else table[1]
+        self._tables[size] = torch.from_numpy(np.stack([low, ~low]))  # (2, R, H, W)
+        return self._tables[size]
 
     def transform(self, results: dict) -> dict:
         """Adds ``freq_mask`` for the size of ``results['img']``.
@@ -212,7 +128,7 @@ class FrequencyMaskGenerator(BaseTransform):
             results: The result dict of the pipeline.
 
         Returns:
-            The same dict with ``freq_mask`` set.
+            The same dict with ``freq_mask`` ``(H, W)`` set.
         """
         size = tuple(results['img'].shape[:2])
         if self.input_size is not None and size != self.input_size:
@@ -224,6 +140,6 @@ class FrequencyMaskGenerator(BaseTransform):
         return results
 
     def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(radius={self.radius}, '
-                f'band_outer={self.band_outer}, band_width={self.band_width}, '
-                f'low_pass_prob={self.low_pass_prob}, input_size={self.input_size})')
+        return (f'{type(self).__name__}(radius={self.radius}, band_outer={self.band_outer}, '
+                f'band_width={self.band_width}, low_pass_prob={self.low_pass_prob}, '
+                f'input_size={self.input_size})')

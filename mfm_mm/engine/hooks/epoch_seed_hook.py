@@ -1,12 +1,11 @@
 """Per-epoch seeding, so that a resumed run draws the same augmentations as an uninterrupted one."""
-import random
 from functools import partial
 
 import numpy as np
-import torch
 from mmengine.dataset import worker_init_fn
 from mmengine.dist import get_rank
 from mmengine.hooks import Hook
+from mmengine.runner import set_random_seed
 from mmpretrain.registry import HOOKS
 
 
@@ -21,13 +20,12 @@ class EpochSeedHook(Hook):
 
     mmengine seeds once per run, and its workers with the same seed every epoch, so neither a
     resumed run nor a run with re-created workers sees the augmentations of an uninterrupted
-    one. This hook derives all seeds from ``(randomness.seed, epoch)``: the python, numpy and
-    torch generators of the main process, and ``worker_init_fn`` of the train dataloader
-    (offset by rank and worker id as mmengine does). Resuming at an epoch boundary then
-    reproduces the uninterrupted run exactly on deterministic hardware.
-
-    Needs ``persistent_workers=False`` (workers are re-created, hence re-seeded, per epoch);
-    with persistent workers the hook warns once and seeds the main process only.
+    one. Here every seed derives from ``(randomness.seed, epoch)``: the python, numpy and
+    torch generators of the main process, and the train dataloader's ``worker_init_fn``
+    (offset by rank and worker id as mmengine does); an epoch-boundary resume then reproduces
+    the uninterrupted run on deterministic hardware. Needs ``persistent_workers=False``
+    (workers re-created, hence re-seeded, per epoch); else it warns once and seeds the main
+    process only.
     """
 
     priority = 'VERY_HIGH'
@@ -39,10 +37,7 @@ class EpochSeedHook(Hook):
         """Seeds the epoch's random generators."""
         if runner.seed is None:
             return
-        seed = epoch_seed(runner.seed, runner.epoch)
-        random.seed(seed)
-        np.random.seed(seed)
-        torch.manual_seed(seed)
+        seed = set_random_seed(epoch_seed(runner.seed, runner.epoch))
         loader = runner.train_dataloader
         if loader.num_workers == 0:
             return

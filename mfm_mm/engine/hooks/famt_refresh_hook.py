@@ -7,7 +7,7 @@ from mmengine.runner import Runner
 from mmpretrain.registry import HOOKS
 
 from ...models.algorithms.famt_mae import FAMTMAE
-from ...utils.config_check import innermost_dataset
+from ...utils.pipeline import innermost_dataset
 from ...utils.model import unwrap_model
 from ...utils.options import check_number
 

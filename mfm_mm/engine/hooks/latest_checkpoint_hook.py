@@ -1,18 +1,16 @@
 """A ``latest.pth`` checkpoint every N iterations and when the job is told to stop."""
 import os
-import os.path as osp
 import signal
 import threading
 from functools import partial
 from typing import Callable, List, Optional, Sequence
 
 import torch
-from mmengine.dist import all_reduce, barrier, get_world_size, is_main_process
-from mmengine.fileio import get_file_backend
-from mmengine.hooks import CheckpointHook, Hook
+from mmengine.dist import all_reduce, barrier
+from mmengine.hooks import CheckpointHook
 from mmengine.registry import HOOKS
 
-from ..runner.mid_epoch_resume_loop import MidEpochResumeTrainLoop, rng_state
+from ..runner.resume import MidEpochResumeTrainLoop, rng_state
 
 FILENAME = 'latest.pth'
 
@@ -22,7 +20,7 @@ def _ignore_in_worker(signals: Sequence[int], init_fn: Optional[Callable],
     """``worker_init_fn``: the worker ignores ``signals`` unless its main process sends them
     (as multiprocessing does to stop workers at exit), then runs ``init_fn``."""
     signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    threading.Thread(target=_exit_on_signal_from_parent, args=(signals,), daemon=True).start()
+    threading.Thread(target=_exit_on_signal_from_parent, args=(signals, ), daemon=True).start()
     if init_fn is not None:
         init_fn(worker_id)
 
@@ -34,22 +32,21 @@ def _exit_on_signal_from_parent(signals: Sequence[int]) -> None:
 
 
 @HOOKS.register_module()
-class LatestCheckpointHook(Hook):
+class LatestCheckpointHook(CheckpointHook):
     """Keeps one iteration checkpoint, ``<work_dir>/latest.pth``, so a stop costs minutes.
 
-    It is written (through the run's ``CheckpointHook`` backend, atomically with
-    ``atomic_local``, and named by ``last_checkpoint``) every ``interval`` iterations and
-    after the iteration during which the process got one of ``signals`` (slurm sends SIGTERM
-    on pre-emption and at the time limit, and ``--signal=USR1@<s>`` ahead of it). In
-    distributed runs the ranks agree on the stop with one ``all_reduce`` of the signal number
-    per iteration, whichever rank got it first, so every rank stops after the same iteration;
-    no rank exits before rank 0 has written the checkpoint. Signals after the first (torchrun
-    and slurm send more) are ignored and logged after the save; only when no iteration ends
-    within ``finish_timeout`` seconds of the first signal (a blocked read) does the process
-    exit without a checkpoint, with a line. The stop line is logged once and every rank exits
-    with ``128 + signal number``. The checkpoint carries the main process's random states;
-    resumed with ``--resume`` (and :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`)
-    the run continues with the losses of an uninterrupted one.
+    mmengine's ``CheckpointHook`` writes it (with the backend of the run's ``CheckpointHook``,
+    and names it in ``last_checkpoint``) every ``interval`` iterations and after the iteration
+    during which the process got one of ``signals`` (slurm sends SIGTERM on pre-emption and at
+    the time limit, and ``--signal=USR1@<s>`` ahead of it). The ranks agree on the stop with
+    one ``all_reduce`` of the signal number per iteration, so every rank stops after the same
+    iteration, and none exits before rank 0 has saved. Later signals (torchrun and slurm send
+    more) are ignored and logged after the save; only when no iteration ends within
+    ``finish_timeout`` seconds of the first (a blocked read) does the process exit without a
+    checkpoint, with a line. Every rank exits with ``128 + signal number``. The checkpoint
+    carries the main process's random states, so a run resumed with ``--resume`` (and
+    :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`) has the losses of an
+    uninterrupted one.
 
     Args:
         interval: Iterations between two writes; ``None`` writes on a signal only.
@@ -65,7 +62,8 @@ class LatestCheckpointHook(Hook):
         if interval is not None and (not isinstance(interval, int) or interval < 1):
             raise ValueError(f'LatestCheckpointHook: interval must be a positive int or None, '
                              f'got {interval!r}')
-        self.interval = interval
+        super().__init__(interval=interval or -1, by_epoch=False, save_last=False,
+                         filename_tmpl=FILENAME)
         self.signals = [getattr(signal, name) for name in signals]
         self.finish_timeout = finish_timeout
         self._received: Optional[int] = None
@@ -92,8 +90,7 @@ class LatestCheckpointHook(Hook):
 
     def before_run(self, runner) -> None:
         """Installs the signal handlers."""
-        for signum in self.signals:
-            self._previous[signum] = signal.signal(signum, self._handle)
+        self._previous = {signum: signal.signal(signum, self._handle) for signum in self.signals}
 
     def after_run(self, runner) -> None:
         """Puts the previous signal handlers back."""
@@ -102,13 +99,17 @@ class LatestCheckpointHook(Hook):
         self._previous = {}
 
     def before_train(self, runner) -> None:
-        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches."""
+        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches;
+        takes the backend of the run's ``CheckpointHook``."""
         loop = runner.train_loop
         inside = runner.iter != runner.epoch * len(loop.dataloader)  # latest.pth: epoch unfinished
         if inside and not isinstance(loop, MidEpochResumeTrainLoop):
             raise RuntimeError(f'resumed at iteration {runner.iter}, inside epoch '
                                f'{runner.epoch + 1}: {type(loop).__name__} would train its first '
                                "batches again; set train_cfg.type='MidEpochResumeTrainLoop'")
+        self.backend_args = next((hook.backend_args for hook in runner.hooks if isinstance(
+            hook, CheckpointHook) and not isinstance(hook, LatestCheckpointHook)), None)
+        super().before_train(runner)
 
     def before_train_epoch(self, runner) -> None:
         """Makes the epoch's dataloader workers ignore the signals when others than the main
@@ -132,43 +133,33 @@ class LatestCheckpointHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
         """Writes ``latest.pth`` when due, and stops the run after a signal."""
-        received = self._received or 0
-        if get_world_size() > 1:
-            flag = torch.tensor([received], dtype=torch.int64)
-            all_reduce(flag, op='max')
-            received = int(flag.item())
-        if received:
-            self._stop(runner, received)
-        if self.interval is not None and self.every_n_train_iters(runner, self.interval):
-            self._save(runner)
+        received = torch.tensor([self._received or 0], dtype=torch.int64)
+        all_reduce(received, op='max')  # whichever rank got it
+        if received.item():
+            self._stop(runner, int(received.item()))
+        super().after_train_iter(runner, batch_idx, data_batch, outputs)
 
     def _stop(self, runner, signum: int) -> None:
         """Saves, waits for every rank and exits with ``128 + signum``."""
         self._received = self._received or signum  # later signals are ignored from now on
         if self._deadline is not None:
             self._deadline.cancel()
-        path = self._save(runner)
-        if get_world_size() > 1:
-            barrier()  # no rank exits (and makes torchrun kill the others) before the save
+        self._save_checkpoint(runner)
+        barrier()  # no rank exits (and makes torchrun kill the others) before the save
         name = signal.Signals(signum).name
-        runner.logger.info(f'{name}: stopped after iteration {runner.iter + 1}, saved {path}; '
-                           'continue with --resume')
+        runner.logger.info(f'{name}: stopped after iteration {runner.iter + 1}, saved '
+                           f'{self.last_ckpt}; continue with --resume')
         if self._ignored:
             runner.logger.info(f'{name}: ignored {len(self._ignored)} later signal(s) '
                                f'({", ".join(self._ignored)}) while stopping')
+        for other in self.signals:  # Python's exit resets handlers: a signal then kills (-15)
+            signal.signal(other, signal.SIG_IGN)
         raise SystemExit(128 + signum)
 
-    def _save(self, runner) -> str:
-        checkpoint_hooks = [h for h in runner.hooks if isinstance(h, CheckpointHook)]
-        backend_args = checkpoint_hooks[0].backend_args if checkpoint_hooks else None
+    def _save_checkpoint(self, runner) -> None:
+        """mmengine's save (``latest.pth`` and ``last_checkpoint``), with the random states."""
         self._saving = True
         try:
-            runner.save_checkpoint(runner.work_dir, FILENAME, by_epoch=False,
-                                   backend_args=backend_args)
+            super()._save_checkpoint(runner)
         finally:
             self._saving = False
-        path = osp.join(runner.work_dir, FILENAME)
-        if is_main_process():
-            get_file_backend(runner.work_dir, backend_args=backend_args).put_text(
-                path, osp.join(runner.work_dir, 'last_checkpoint'))
-        return path

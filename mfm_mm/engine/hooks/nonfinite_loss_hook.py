@@ -1,9 +1,10 @@
 """Stops (or skips) a training step whose loss is NaN or infinite, before it touches weights."""
-from typing import Dict, Optional
+from typing import List
 
 import torch
-from mmengine.dist import all_reduce, is_distributed
+from mmengine.dist import all_reduce
 from mmengine.hooks import Hook
+from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import HOOKS
 
 from ...utils.model import unwrap_model
@@ -11,14 +12,26 @@ from ...utils.model import unwrap_model
 ACTIONS = ('stop', 'skip')
 
 
+def _loss_terms(losses: dict) -> dict:
+    """``{name: [mean, ...]}`` of the terms that ``BaseModel.parse_losses`` sums (names with
+    'loss'), as 0-d tensors on the loss's device."""
+    terms = {}
+    for name, value in losses.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if 'loss' in name and all(torch.is_tensor(v) for v in values):
+            terms[name] = [v.detach().float().mean() for v in values]
+    return terms
+
+
 @HOOKS.register_module()
 class NonFiniteLossHook(Hook):
     """Guards the optimizer step against non-finite losses and checkpoints against NaN weights.
 
-    The check sits in front of ``optim_wrapper.update_params``, so a non-finite loss never
-    reaches backward or the optimizer. In distributed runs the ranks agree (one all-reduce of
-    a flag) so that all of them stop or skip together. Before each checkpoint is written its
-    tensors are checked, so no checkpoint with non-finite weights is ever saved.
+    A forward hook on the model sees the loss terms of each training forward: with
+    ``action='stop'`` a non-finite term raises there, before backward; with ``'skip'`` an
+    optimizer step pre-hook clears the gradients of the step, so the optimizer (weights,
+    moments, step counts) is left as it was. The ranks agree (one all-reduce of a flag). No
+    checkpoint with non-finite weights is ever saved.
 
     Args:
         action: ``'stop'`` raises ``FloatingPointError`` naming the iteration and the loss
@@ -32,39 +45,51 @@ class NonFiniteLossHook(Hook):
             raise ValueError(f'NonFiniteLossHook: action must be one of {ACTIONS}, got {action!r}')
         self.action = action
         self.skipped = 0
-        self._terms: Optional[Dict[str, torch.Tensor]] = None  # the step's loss terms
+        self._drop_grads = False
+        self._handles: List = []
 
     def before_train(self, runner) -> None:
-        """Wraps the model's loss parsing and the optimizer wrapper's update."""
-        model = unwrap_model(runner.model)
-        parse_losses = model.parse_losses
-        update_params = runner.optim_wrapper.update_params
+        """Registers the forward hook and the optimizer step pre-hooks."""
+        wrappers = runner.optim_wrapper
+        wrappers = wrappers.values() if isinstance(wrappers, OptimWrapperDict) else [wrappers]
+        self._handles = [unwrap_model(runner.model).register_forward_hook(
+            lambda module, args, kwargs, output: self._check(runner, kwargs, output),
+            with_kwargs=True)]
+        self._handles += [w.optimizer.register_step_pre_hook(self._clear_grads) for w in wrappers]
 
-        def remember_terms(losses):
-            loss, log_vars = parse_losses(losses)
-            self._terms = log_vars
-            return loss, log_vars
+    def after_run(self, runner) -> None:
+        """Removes the hooks."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
 
-        def guarded_update(loss: torch.Tensor, *args, **kwargs):
-            finite = torch.isfinite(loss.detach()).float()
-            if is_distributed():
-                all_reduce(finite, op='min')
-            if finite.item():
-                return update_params(loss, *args, **kwargs)
-            terms = {name: float(value) for name, value in (self._terms or {}).items()}
-            message = (f'non-finite loss at iteration {runner.iter + 1} (epoch '
-                       f'{runner.epoch + 1}): {terms}')
-            if self.action == 'stop':
-                raise FloatingPointError(
-                    f'{message}. Training stopped before the optimizer step, so the weights '
-                    'and the saved checkpoints are finite; lower the lr or resume with '
-                    "--resume, or use NonFiniteLossHook(action='skip')")
-            self.skipped += 1
-            runner.logger.warning(f'{message}: step skipped ({self.skipped} so far)')
-            return None
+    def _check(self, runner, kwargs: dict, output) -> None:
+        """After a training forward: stops, or marks the step to skip, on a non-finite loss."""
+        if kwargs.get('mode') != 'loss' or not isinstance(output, dict):
+            return
+        terms = _loss_terms(output)
+        means = [mean for values in terms.values() for mean in values]
+        finite = torch.isfinite(torch.stack(means)).all().float() if means else torch.ones(())
+        all_reduce(finite, op='min')  # all ranks stop or skip together
+        if finite.item():  # the step's one device sync
+            return
+        terms = {name: sum(float(mean) for mean in values) for name, values in terms.items()}
+        message = (f'non-finite loss at iteration {runner.iter + 1} (epoch '
+                   f'{runner.epoch + 1}): {terms}')
+        if self.action == 'stop':
+            raise FloatingPointError(
+                f'{message}. Training stopped before the optimizer step, so the weights and the '
+                'saved checkpoints are finite; lower the lr or resume with --resume, or use '
+                "NonFiniteLossHook(action='skip')")
+        self.skipped += 1
+        self._drop_grads = True
+        runner.logger.warning(f'{message}: step skipped ({self.skipped} so far)')
 
-        model.parse_losses = remember_terms
-        runner.optim_wrapper.update_params = guarded_update
+    def _clear_grads(self, optimizer: torch.optim.Optimizer, args, kwargs) -> None:
+        """Before a step after a non-finite loss: no gradients, so nothing is updated."""
+        if self._drop_grads:
+            optimizer.zero_grad(set_to_none=True)
+            self._drop_grads = False
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         """Refuses to save weights that are not finite."""

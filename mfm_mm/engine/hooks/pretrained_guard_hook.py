@@ -9,7 +9,7 @@ from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 from mmengine.runner import BaseLoop, CheckpointLoader
 
-from ...fileio import load_checkpoint_file
+from ..runner.safe_load import load_checkpoint_file
 from ...utils.model import unwrap_model
 
 # parameters the backbones resize on load (position embeddings, relative position tables):
@@ -30,20 +30,14 @@ def _pretrained_inits(model: torch.nn.Module) -> Iterator[Tuple[str, torch.nn.Mo
 
 
 def unset_parameters(module: torch.nn.Module, state_dict: dict) -> List[str]:
-    """Names of ``module``'s parameters that loading ``state_dict`` leaves unset.
+    """Names of ``module``'s parameters, in its order, that loading ``state_dict`` (names
+    relative to ``module``) leaves unset.
 
     As mmengine, mmpretrain and mmseg load (a leading ``module.`` stripped, ``strict=False``):
     a parameter is set when the state dict has its name with its shape; position embeddings
     and relative position tables only need their last dimension to match (the backbones
     resize them), and a shared relative position table sets every block's (mmpretrain's
     ``BEiTViT`` expands it).
-
-    Args:
-        module: The module that loads.
-        state_dict: What it loads, names relative to ``module``.
-
-    Returns:
-        The parameter names, in the module's order.
     """
     provided = {re.sub(r'^module\.', '', str(key)): value for key, value in state_dict.items()
                 if isinstance(value, torch.Tensor)}
@@ -52,10 +46,8 @@ def unset_parameters(module: torch.nn.Module, state_dict: dict) -> List[str]:
         value = provided.get(name)
         if value is None and _BLOCK_TABLE.fullmatch(name):
             value = provided.get(_SHARED_TABLE)
-        if value is None:
-            unset.append(name)
-        elif value.shape != param.shape and not (
-                _RESIZED.search(name) and value.shape[-1:] == param.shape[-1:]):
+        if value is None or (value.shape != param.shape and not (
+                _RESIZED.search(name) and value.shape[-1:] == param.shape[-1:])):
             unset.append(name)
     return unset
 
@@ -65,17 +57,15 @@ class PretrainedGuardHook(Hook):
     """Refuses, before any weight is initialised, pre-trained weights that do not fit.
 
     mmengine, mmpretrain and mmseg load ``load_from`` and ``init_cfg=dict(type='Pretrained')``
-    with ``strict=False``; mmseg's ``MAE`` backbone does not even report what it skipped, so
-    an unconverted official release silently trains from random weights. In ``before_run``
+    with ``strict=False`` (mmseg's ``MAE`` does not even report what it skipped), so an
+    unconverted official release silently trains from random weights. In ``before_run``
     (before weights are initialised or loaded, so no resize is logged for weights that will
     not load) this hook reads the same file the way they will and stops the run when
-    parameters stay unset beyond ``allowed_missing``: the error names the file, the count and
-    the first names, and the converter that fits the config. ``load_from`` (a whole model to
-    fine-tune or test) is checked against the whole model; without it, a training run checks
-    each ``Pretrained`` ``init_cfg`` against its module (testing initialises no weights).
-    Resumed runs are left to the resume checks.
-
-    Registered in mmengine's root registry, so mmpretrain and mmseg configs both find it.
+    parameters stay unset beyond ``allowed_missing``, naming the file, the count, the first
+    names and the converter that fits the config. ``load_from`` is checked against the whole
+    model; without it, a training run checks each ``Pretrained`` ``init_cfg`` against its
+    module. Resumed runs are left to the resume checks. In mmengine's root registry, so
+    mmpretrain and mmseg configs both find it.
 
     Args:
         allowed_missing: ``fnmatch`` patterns of parameters, named from the model (e.g.
@@ -134,5 +124,5 @@ class PretrainedGuardHook(Hook):
             f'{path} leaves {len(unset)} of {total} parameters of {where} '
             f'({type(module).__name__}) unset: {", ".join(unset[:_SHOWN])}'
             f'{", ..." if len(unset) > _SHOWN else ""}. If it is an official MFM / ConMIM / MAE '
-            f'release, convert it first: python tools/model_converters/{converter} and point the config at OUT; '
-            'weights of another architecture do not fit this config')
+            f'release, convert it first: python tools/model_converters/{converter} and point '
+            'the config at OUT; weights of another architecture do not fit this config')

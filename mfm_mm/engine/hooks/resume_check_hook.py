@@ -9,15 +9,10 @@ from mmengine.registry import HOOKS
 from ...utils.model import unwrap_model
 
 SHOWN = 3  # mismatches named per kind
-RESTORED = ('optim_wrapper', 'param_scheduler')  # config parts a resume restores from state
 
 
 def model_differences(saved: Dict[str, torch.Tensor], model: torch.nn.Module) -> List[str]:
-    """How the tensors of ``saved`` differ from ``model``'s state dict.
-
-    Args:
-        saved: A checkpoint's ``state_dict``.
-        model: The model (unwrapped from DDP here).
+    """How the tensors of a checkpoint's ``state_dict`` differ from ``model``'s (unwrapped).
 
     Returns:
         One phrase per kind of difference (shape, missing, extra), naming the first ones;
@@ -51,31 +46,24 @@ def _flat(node: Any, prefix: str) -> Dict[str, Any]:
     return flat
 
 
-def overridden_changes(saved_cfg: str, cfg) -> List[str]:
-    """The optimizer and schedule settings a resume restores over the config's new values.
-
-    Args:
-        saved_cfg: The checkpoint's ``meta['cfg']`` (mmengine writes the config's text).
-        cfg: This run's config.
-
-    Returns:
-        ``'key old -> new'`` per changed value of ``optim_wrapper`` and ``param_scheduler``.
-    """
-    if not saved_cfg:
-        return []
+def _overridden_changes(saved_cfg: str, cfg: Config) -> List[str]:
+    """``'key old -> new'`` per value of ``optim_wrapper`` and ``param_scheduler`` that the
+    run's config changes from the checkpoint's ``meta['cfg']`` (a resume restores the old)."""
     try:
-        saved = Config.fromstring(saved_cfg, '.py')
+        saved = Config.fromstring(saved_cfg, '.py') if saved_cfg else {}
     except Exception:  # a config text of another stack: nothing to compare
         return []
     changes = []
-    for name in (name for name in RESTORED if saved.get(name) is not None):
+    for name in ('optim_wrapper', 'param_scheduler'):
+        if saved.get(name) is None:
+            continue
         old, new = _flat(saved.get(name), name), _flat(cfg.get(name), name)
         changes += [f'{key} {old.get(key)!r} -> {new.get(key)!r}'
                     for key in sorted(set(old) | set(new), key=str) if old.get(key) != new.get(key)]
     return changes
 
 
-def data_layout(runner) -> dict:
+def _layout(runner) -> dict:
     """Iterations per epoch, images, batch size per process and processes of the run."""
     loader = runner.train_loop.dataloader
     return dict(iters_per_epoch=len(loader), dataset_size=len(loader.dataset),
@@ -83,6 +71,7 @@ def data_layout(runner) -> dict:
 
 
 def _describe(layout: dict) -> str:
+    """The layout in words."""
     return (f"{layout['iters_per_epoch']} iterations per epoch ({layout['dataset_size']} "
             f"images, batch {layout['batch_size']} x {layout['world_size']} processes)")
 
@@ -92,53 +81,46 @@ class ResumeCheckHook(Hook):
     """Checks a checkpoint against the config before ``--resume`` restores it.
 
     Every checkpoint records its run's iterations per epoch, dataset size, batch size and
-    number of processes. On resume:
-
-    * a model whose tensor names or shapes differ is an error naming the first mismatches
-      (instead of mmengine's line per tensor, random weights and a later optimizer crash);
-    * a different number of iterations per epoch, or a different total batch
-      (batch size x processes), is an error that says how to go on: the restored schedule
-      counts iterations of the old setting, so warm-up and cosine would end at the wrong
-      epoch. Only the split of an unchanged total batch over processes may change (logged).
-
-    Checkpoints without the record (older runs) resume when ``iter`` is ``epoch`` times this
-    run's iterations per epoch (an epoch checkpoint of the same schedule), else it is an error.
+    number of processes. On resume, a model whose tensor names or shapes differ is an error
+    naming the first mismatches (instead of mmengine's line per tensor, random weights and a
+    later optimizer crash); so is a different number of iterations per epoch or total batch
+    (batch size x processes), saying how to go on: the restored schedule counts iterations of
+    the old setting. Only the split of an unchanged total batch over processes may change
+    (logged), and changed optimizer or schedule settings, which the restored state overrides,
+    are logged. Checkpoints without the record (older runs) resume when ``iter`` is ``epoch``
+    times this run's iterations per epoch, else it is an error.
     """
 
     priority = 'VERY_HIGH'
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         """Records the run's data layout in the checkpoint's meta."""
-        checkpoint['meta']['data_layout'] = data_layout(runner)
+        checkpoint['meta']['data_layout'] = _layout(runner)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         """Raises before a resume that would train a different model or schedule."""
         if not runner._resume:
             return
-        source = runner._load_from
+        source, meta, now = runner._load_from, checkpoint['meta'], _layout(runner)
+        new_run = f'start a new run from its weights with --cfg-options load_from={source}'
         differences = model_differences(checkpoint['state_dict'], runner.model)
         if differences:
-            raise ValueError(
-                f'cannot resume {source}: its model differs from the config\'s: '
-                f'{"; ".join(differences)}. Resume with the config it was trained with, or '
-                f'start a new run from its weights with --cfg-options load_from={source} '
-                '(without --resume)')
-        changes = overridden_changes(checkpoint['meta'].get('cfg', ''), runner.cfg)
+            raise ValueError(f'cannot resume {source}: its model differs from the config\'s: '
+                             f'{"; ".join(differences)}. Resume with the config it was '
+                             f'trained with, or {new_run} (without --resume)')
+        changes = _overridden_changes(meta.get('cfg', ''), runner.cfg)
         if changes:
             runner.logger.warning(
                 f'resume: the config changes {"; ".join(changes)}. The optimizer and scheduler '
                 f'state restored from {source} overrides them: the run goes on with the old '
-                'lr and schedule (for the new ones, start a new run from its weights with '
-                f'--cfg-options load_from={source}, without --resume)')
-        meta, now = checkpoint['meta'], data_layout(runner)
+                f'lr and schedule (for the new ones, {new_run}, without --resume)')
         saved = meta.get('data_layout')
         if saved is None:
             if meta['iter'] == meta['epoch'] * now['iters_per_epoch']:
                 return
             saved_text = f'iteration {meta["iter"]} at the end of epoch {meta["epoch"]}'
-        elif (saved['iters_per_epoch'] == now['iters_per_epoch']
-              and saved['batch_size'] * saved['world_size']
-              == now['batch_size'] * now['world_size']):
+        elif (saved['iters_per_epoch'], saved['batch_size'] * saved['world_size']) == (
+                now['iters_per_epoch'], now['batch_size'] * now['world_size']):
             if saved != now:
                 runner.logger.info(f'resume: {_describe(saved)} before, {_describe(now)} now; '
                                    'the schedule carries over')
@@ -149,6 +131,5 @@ class ResumeCheckHook(Hook):
             f'cannot resume {source}: it was trained with {saved_text}, this run has '
             f'{_describe(now)}. The restored schedule counts the old iterations, so warm-up, '
             'cosine and the ETA would end at the wrong epoch. Resume with the old batch size, '
-            'number of processes and dataset, or start a new run from its weights with '
-            f'--cfg-options load_from={source} (without --resume; optimizer and schedule '
-            'start over)')
+            f'number of processes and dataset, or {new_run} (without --resume; optimizer and '
+            'schedule start over)')

@@ -5,11 +5,12 @@ import os.path as osp
 import socket
 from typing import IO, Optional
 
-from mmengine.dist import broadcast_object_list, get_world_size, is_main_process
+from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
+from mmengine.utils import mkdir_or_exist
 
-from ...fileio import remove_stale_partials
+from ..runner.safe_write import remove_stale_partials
 
 LOCK_NAME = '.work_dir.lock'
 
@@ -20,9 +21,6 @@ def acquire_work_dir_lock(work_dir: str) -> tuple:
     The kernel drops the lock when its holder exits, however it exits, so a lock file left
     by a dead run is stale and taken over.
 
-    Args:
-        work_dir: The folder.
-
     Returns:
         ``(open lock file, holder before, or '')``: keep the file open for the lock to hold;
         the second item names the dead run whose lock was taken over.
@@ -30,21 +28,17 @@ def acquire_work_dir_lock(work_dir: str) -> tuple:
     Raises:
         RuntimeError: A live process holds the lock; the message names its PID and host.
     """
-    os.makedirs(work_dir, exist_ok=True)
-    path = osp.join(work_dir, LOCK_NAME)
-    lock = open(path, 'a+')
+    mkdir_or_exist(work_dir)
+    lock = open(osp.join(work_dir, LOCK_NAME), 'a+')
+    lock.seek(0)
+    before = lock.read().strip()
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        lock.seek(0)
-        holder = lock.read().strip() or 'unknown'
         lock.close()
-        raise RuntimeError(f'{work_dir} is in use by another run ({holder}); wait for it to '
-                           'end, stop it, or pass another --work-dir') from None
-    lock.seek(0)
-    before = lock.read().strip()
-    lock.seek(0)
-    lock.truncate()
+        raise RuntimeError(f'{work_dir} is in use by another run ({before or "unknown"}); wait '
+                           'for it to end, stop it, or pass another --work-dir') from None
+    lock.truncate(0)
     lock.write(f'PID {os.getpid()} on {socket.gethostname()}\n')
     lock.flush()
     return lock, before
@@ -56,10 +50,9 @@ class WorkDirLockHook(Hook):
 
     Two runs in one work_dir interleave their logs, overwrite each other's checkpoints and
     make ``--resume`` load the other run's weights. Rank 0 locks the folder before anything
-    is loaded or written (the run's other ranks learn the outcome from it and stop with it);
-    the lock goes with the process, and a lock file left by a run that died is taken over
-    with a log line, as are the partial checkpoint writes (``*.<pid>.partial``) of dead
-    processes.
+    is loaded or written (the other ranks stop with it); the lock goes with the process. A
+    lock file left by a run that died is taken over with a log line, and the partial
+    checkpoint writes (``*.<pid>.partial``) of dead processes are removed.
     """
 
     priority = 'HIGHEST'  # before SafeCheckpointHook picks a checkpoint to resume
@@ -73,23 +66,22 @@ class WorkDirLockHook(Hook):
         if is_main_process():
             try:
                 self._lock, before = acquire_work_dir_lock(runner.work_dir)
+            except RuntimeError as err:
+                outcome[0] = str(err)
+            else:
                 if before:
                     runner.logger.info(f'work_dir lock: took over the stale lock of {before} '
                                        '(that process is gone)')
                 for path in remove_stale_partials(runner.work_dir):
                     runner.logger.info(f'removed {path}, the partial write of a process that '
                                        'is gone')
-            except RuntimeError as err:
-                outcome[0] = str(err)
-        if get_world_size() > 1:
-            broadcast_object_list(outcome)
+        broadcast_object_list(outcome)  # the other ranks stop with rank 0
         if outcome[0] is not None:
             raise RuntimeError(outcome[0])
 
     def after_run(self, runner) -> None:
         """Releases the lock."""
         if self._lock is not None:
-            self._lock.seek(0)
-            self._lock.truncate()
+            self._lock.truncate(0)
             self._lock.close()
             self._lock = None

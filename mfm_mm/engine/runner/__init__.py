@@ -1,3 +1,14 @@
-from .mid_epoch_resume_loop import MidEpochResumeTrainLoop
+from .build import apply_train_args, build_runner, load_config
+from .config_check import check_config
+from .cpu_fallback import adapt_to_cpu
+from .resume import MidEpochResumeTrainLoop, find_resumable_checkpoint, is_complete_checkpoint
+from .safe_load import load_checkpoint_file
+from .safe_write import (AtomicLocalBackend, CheckedLocalVisBackend, DiskWriteError,
+                         remove_stale_partials)
 
-__all__ = ['MidEpochResumeTrainLoop']
+__all__ = [
+    'AtomicLocalBackend', 'CheckedLocalVisBackend', 'DiskWriteError', 'MidEpochResumeTrainLoop',
+    'adapt_to_cpu', 'apply_train_args', 'build_runner', 'check_config',
+    'find_resumable_checkpoint', 'is_complete_checkpoint', 'load_checkpoint_file', 'load_config',
+    'remove_stale_partials'
+]

@@ -10,10 +10,10 @@ from mmpretrain.models import MAE
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from ...datasets.transforms.frequency_mask import check_radius
 from ...utils.options import check_choice, check_number
 from ..utils.famt_sampling import split_sizes, weighted_order
 from ..utils.famt_weights import FUSIONS, crop_weight_map, fuse_weights, lowpass_patch_response
+from ..utils.frequency import check_radius
 
 
 @MODELS.register_module()

@@ -11,13 +11,6 @@ from ..corruptions import build_corruption
 from .run_hooks_note import note_missing_run_hooks
 
 
-def _extra_forward_args(module_type: type) -> List[str]:
-    """Parameters of ``module_type.forward`` beyond the input that have no default."""
-    params = list(inspect.signature(module_type.forward).parameters.values())[2:]
-    return [p.name for p in params if p.default is inspect.Parameter.empty and
-            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-
-
 def check_image_only_backbone(backbone: torch.nn.Module) -> None:
     """Fails when the backbone's forward needs more than the image (e.g. a MIM mask).
 
@@ -25,18 +18,22 @@ def check_image_only_backbone(backbone: torch.nn.Module) -> None:
         backbone: The built encoder.
 
     Raises:
-        TypeError: Naming the backbone, the required arguments and the plain backbone it
-            extends, which takes the image alone.
+        TypeError: Naming the required arguments and the plain backbone the class extends.
     """
+
+    def required(kind: type) -> List[str]:
+        params = list(inspect.signature(kind.forward).parameters.values())[2:]  # after the image
+        return [p.name for p in params if p.default is inspect.Parameter.empty and
+                p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
     kind = type(backbone)
-    required = _extra_forward_args(kind)
-    if required:
+    if required(kind):
         plain = next((base.__name__ for base in kind.__mro__[1:]
-                      if hasattr(base, 'forward') and not _extra_forward_args(base)), None)
+                      if hasattr(base, 'forward') and not required(base)), None)
         raise TypeError(
             f'MFM feeds the whole corrupted image to its backbone, but {kind.__name__}.forward '
-            f'also requires {", ".join(map(repr, required))}; use backbone type={plain!r}, '
-            'which takes the image alone')
+            f'also requires {", ".join(map(repr, required(kind)))}; use backbone '
+            f'type={plain!r}, which takes the image alone')
 
 
 @MODELS.register_module()
@@ -45,20 +42,17 @@ class MFM(BaseSelfSupervisor):
 
     Implementation of `Masked Frequency Modeling for Self-Supervised Visual Pre-Training
     <https://arxiv.org/abs/2206.07706>`_. A ``corruption`` degrades each image on the device
-    (MFM: the spectrum filtered with the mask drawn by ``FrequencyMaskGenerator``;
-    super-resolution, deblurring, denoising: see ``mfm_mm.models.corruptions``); the encoder
-    sees the whole corrupted image (no mask token), a one-layer decoder (``neck``, e.g.
-    ``SimMIMLinearDecoder``) predicts the clean image and the head scores the prediction in the
-    frequency domain.
-
-    The corruption works on un-normalised images (``BaseCorruption.corrupt``), so
+    (MFM: the spectrum filtered with the mask of ``FrequencyMaskGenerator``; super-resolution,
+    deblurring, denoising: see ``mfm_mm.models.corruptions``); the encoder sees the whole
+    corrupted image (no mask token), a one-layer decoder (``neck``, e.g.
+    ``SimMIMLinearDecoder``) predicts the clean image and the head's ``FrequencyLoss`` scores
+    it in the frequency domain. The corruption works on un-normalised images, so
     ``data_preprocessor`` must normalise (``mean`` and ``std`` set).
 
     Args:
-        backbone: Encoder config.
+        backbone: Encoder config; its forward takes the image alone.
         neck: Decoder config.
-        head: Head config, e.g. ``MFMHead`` with ``FrequencyLoss``: it scores the removed
-            frequencies of MFM's masks and every frequency of corruptions without a mask.
+        head: Head config, mmpretrain's ``MIMHead`` with ``loss=dict(type='FrequencyLoss')``.
         corruption: Corruption config. Defaults to ``dict(type='FrequencyMaskCorruption')``.
         check_run_hooks: At the first training step, log one line if the run lacks the
             project's pictures and run guards (:mod:`.run_hooks_note`). Defaults to True.
@@ -70,8 +64,8 @@ class MFM(BaseSelfSupervisor):
                  corruption: Optional[dict] = None, check_run_hooks: bool = True,
                  **kwargs) -> None:
         super().__init__(backbone=backbone, neck=neck, head=head, **kwargs)
-        self.check_run_hooks = check_run_hooks
         check_image_only_backbone(self.backbone)
+        self.check_run_hooks = check_run_hooks
         self.corruption = build_corruption(corruption or dict(type='FrequencyMaskCorruption'))
 
     def reconstruct(self, inputs: torch.Tensor,
@@ -88,8 +82,7 @@ class MFM(BaseSelfSupervisor):
         """
         corrupted, keep = self.corruption.corrupt(inputs, data_samples, self.data_preprocessor)
         latent = self.backbone(corrupted)[-1]  # (N, C', H / s, W / s)
-        reconstruction = self.neck(latent)  # (N, 3, H, W)
-        return corrupted, reconstruction, keep
+        return corrupted, self.neck(latent), keep  # reconstruction (N, 3, H, W)
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:

@@ -4,6 +4,7 @@ from typing import List, Optional, Tuple
 
 import torch
 import torch.nn as nn
+from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from ...utils.model import from_unit, to_unit
@@ -66,3 +67,20 @@ class BaseCorruption(nn.Module, metaclass=ABCMeta):
         with torch.autocast(device_type=inputs.device.type, enabled=False):
             corrupted, keep = self(to_unit(inputs, mean, std), data_samples)
             return from_unit(corrupted, mean, std), keep
+
+
+def build_corruption(cfg: dict) -> BaseCorruption:
+    """``MODELS.build`` that refuses anything but a corruption, listing the registered ones.
+
+    Args:
+        cfg: Config with ``type``, e.g. ``dict(type='GaussianBlurCorruption', sigma=5)``.
+
+    Returns:
+        The corruption module.
+    """
+    allowed = sorted(name for name, cls in MODELS.module_dict.items()
+                     if isinstance(cls, type) and issubclass(cls, BaseCorruption))
+    if not isinstance(cfg, dict) or cfg.get('type') not in allowed:
+        name = cfg.get('type') if isinstance(cfg, dict) else cfg
+        raise ValueError(f'corruption: unknown type {name!r}; allowed: {", ".join(allowed)}')
+    return MODELS.build(cfg)

@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmpretrain.registry import MODELS
 
 from ...utils.options import check_number
-from ..utils.frequency import half_spectrum, hermitian_weights
+from ..utils.frequency import hermitian_weights
 
 
 @MODELS.register_module()
@@ -16,8 +16,9 @@ class FrequencyLoss(nn.Module):
     Per frequency bin, ``d = |F(pred) - F(target)| ** gamma`` with the orthonormal ``fft2``.
     With the corruption's mask ``keep`` (MFM) the loss averages ``d`` over the bins the
     corruption removed, pooled over the batch and divided by the channel count; without one
-    (restoration pretexts, whose corruption removes no fixed set of bins) over every bin. The optional focal weight ``w = |F(pred) - F(target)| ** alpha``, scaled to
-    ``[0, 1]`` per image and channel (and optionally log-compressed), is a constant factor.
+    (restoration pretexts, whose corruption removes no fixed set of bins) over every bin. The
+    optional focal weight ``w = |F(pred) - F(target)| ** alpha``, scaled to ``[0, 1]`` per
+    image and channel (and optionally log-compressed), is a constant factor.
 
     The spectrum of the real difference is Hermitian, so the loss is computed on the half
     spectrum (``rfft2``) with :func:`hermitian_weights`; this equals the full-spectrum loss for
@@ -85,10 +86,11 @@ class FrequencyLoss(nn.Module):
             per_bin = distance**self.gamma
             if self.focal:
                 per_bin = per_bin * self.focal_weight(distance)
-            per_bin = per_bin * hermitian_weights(w, pred.device)
+            columns = hermitian_weights(w, pred.device)  # (W // 2 + 1, )
+            per_bin = per_bin * columns
             if keep is None:
                 return self.loss_weight * per_bin.sum() / (n * c * h * w)
-            removed = 1. - half_spectrum(keep).to(per_bin.dtype)  # (N, H, W // 2 + 1)
+            removed = 1. - keep[..., :w // 2 + 1].to(per_bin.dtype)  # (N, H, W // 2 + 1)
             total = (per_bin * removed[:, None]).sum()
-            count = (removed * hermitian_weights(w, pred.device)).sum().clamp_min(1.) * c
+            count = (removed * columns).sum().clamp_min(1.) * c
             return self.loss_weight * total / count

@@ -1,7 +1,7 @@
-from .frequency import (frequency_filter, half_spectrum, hermitian_weights,
-                        to_fft_layout)
+from .frequency import (check_radius, disc_keep_mask, frequency_filter, hermitian_weights,
+                        radius_in_bins, to_fft_layout)
 
 __all__ = [
-    'frequency_filter', 'half_spectrum', 'hermitian_weights',
+    'check_radius', 'disc_keep_mask', 'frequency_filter', 'hermitian_weights', 'radius_in_bins',
     'to_fft_layout'
 ]

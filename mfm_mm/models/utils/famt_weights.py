@@ -9,8 +9,8 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 import torch.nn.functional as F
 
-from ...datasets.transforms.frequency_mask import check_radius, disc_keep_mask, radius_in_bins
-from .frequency import frequency_filter, to_fft_layout
+from .frequency import (check_radius, disc_keep_mask, frequency_filter, radius_in_bins,
+                        to_fft_layout)
 
 FUSIONS = ('sum', 'product')
 FLIP_DIMS = {'horizontal': (-1, ), 'vertical': (-2, ), 'diagonal': (-2, -1)}
@@ -35,10 +35,11 @@ def lowpass_patch_response(images: torch.Tensor, patch_size: int,
                            cutoff: Union[int, float]) -> torch.Tensor:
     """Per-patch strength of the low-frequency content of images, in ``[0, 1]``.
 
-    The spectrum is cut to the disc of radius ``cutoff`` around DC, without DC itself; the response of a patch is the mean absolute value of that low-pass image over
-    the patch and the channels, min-max normalised per image. Flat background has no
-    low-frequency deviation from the image mean, large objects have a strong one; texture and
-    noise inside a patch sit above the cutoff and are ignored.
+    The spectrum is cut to the disc of radius ``cutoff`` around DC, without DC itself; the
+    response of a patch is the mean absolute value of that low-pass image over the patch and
+    the channels, min-max normalised per image. Flat background has no low-frequency deviation
+    from the image mean, large objects have a strong one; texture and noise inside a patch sit
+    above the cutoff and are ignored.
 
     Args:
         images: Images ``(N, C, H, W)`` (any per-channel normalisation: DC is removed).

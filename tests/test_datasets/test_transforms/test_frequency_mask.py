@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from mfm_mm.datasets.transforms import FrequencyMaskGenerator, disc_keep_mask
-from mfm_mm.datasets.transforms.frequency_mask import radius_in_bins
+from mfm_mm.datasets.transforms import FrequencyMaskGenerator
 
 
 def brute_force_low_pass(h, w, r1, r2=None):
@@ -22,16 +21,13 @@ def image(h, w=None):
 @pytest.mark.parametrize('radius', [16, 1 / 7])
 def test_radius_16_at_224_keeps_793_bins_in_bins_or_as_fraction(radius):
     gen = FrequencyMaskGenerator(radius=radius)
-    low, high = gen.low_pass((224, 224)), gen.high_pass((224, 224))
+    low, high = gen.masks((224, 224))[:, 0]
     assert int(low.sum()) == 793
     assert int(high.sum()) == 224 * 224 - 793
     assert low[112, 112] and not high[112, 112]  # DC at (H//2, W//2)
 
 
 def test_fraction_scales_with_the_image_and_bins_do_not():
-    assert radius_in_bins(1 / 7, (128, 128)) == pytest.approx(64 / 7)
-    assert radius_in_bins(16, (128, 128)) == 16
-    assert radius_in_bins(0.5, (48, 80)) == 12  # half of the shorter side's half
     fraction = FrequencyMaskGenerator(radius=1 / 7, low_pass_prob=1.)
     fixed = FrequencyMaskGenerator(radius=9, low_pass_prob=1.)
     np.testing.assert_array_equal(fraction(image(128))['freq_mask'].numpy(),
@@ -58,7 +54,8 @@ def test_input_size_is_an_optional_check_naming_the_option():
 
 def test_low_and_high_pass_sum_to_one():
     gen = FrequencyMaskGenerator(radius=16)
-    total = gen.low_pass((224, 224)).int() + gen.high_pass((224, 224)).int()
+    low, high = gen.masks((224, 224))[:, 0]
+    total = low.int() + high.int()
     assert torch.equal(total, torch.ones(224, 224, dtype=torch.int32))
 
 
@@ -72,22 +69,23 @@ def test_low_pass_frequency_matches_probability():
 @pytest.mark.parametrize('prob', [0.0, 1.0])
 def test_probability_endpoints(prob):
     gen = FrequencyMaskGenerator(radius=3, low_pass_prob=prob)
-    expected = gen.low_pass((16, 16)) if prob == 1.0 else gen.high_pass((16, 16))
+    expected = gen.masks((16, 16))[0 if prob == 1.0 else 1, 0]
     assert all(torch.equal(gen(image(16))['freq_mask'], expected) for _ in range(20))
 
 
 def test_non_square_input_matches_brute_force():
     gen = FrequencyMaskGenerator(radius=10)
-    low = gen.low_pass((48, 80))
+    low = gen.masks((48, 80))[0, 0]
     assert low.shape == (48, 80)
     np.testing.assert_array_equal(low.numpy(), brute_force_low_pass(48, 80, 10))
     assert low[24, 40]
 
 
 def test_band_removes_only_the_ring():
-    keep = disc_keep_mask((64, 64), 8, band_outer=20)
-    np.testing.assert_array_equal(keep, brute_force_low_pass(64, 64, 8, 20))
+    keep, band = FrequencyMaskGenerator(radius=8, band_outer=20).masks((64, 64))[:, 0]
+    np.testing.assert_array_equal(keep.numpy(), brute_force_low_pass(64, 64, 8, 20))
     assert keep[32, 32] and not keep[32, 32 + 10] and keep[32, 32 + 25]
+    assert torch.equal(band, ~keep)
 
 
 def test_transform_output_is_packed_into_data_sample():
@@ -136,7 +134,7 @@ def test_wrong_types_raise_type_error_naming_the_option_and_the_expected_type(kw
 def test_radius_range_draws_every_radius_from_a_precomputed_table():
     np.random.seed(0)
     gen = FrequencyMaskGenerator(input_size=64, radius=(4, 8), low_pass_prob=1.)
-    low = gen.low_pass((64, 64))
+    low = gen.masks((64, 64))[0]
     assert gen.radii((64, 64)) == (4, 5, 6, 7, 8) and low.shape == (5, 64, 64)
     for r, mask in zip(gen.radii((64, 64)), low):
         np.testing.assert_array_equal(mask.numpy(), brute_force_low_pass(64, 64, r))
@@ -155,7 +153,7 @@ def test_fraction_range_is_rounded_to_bins_at_the_image_size():
 
 def test_band_width_follows_the_drawn_radius_and_high_pass_keeps_only_the_band():
     gen = FrequencyMaskGenerator(input_size=64, radius=(6, 10), band_width=4, low_pass_prob=0.)
-    for r, band in zip(gen.radii((64, 64)), gen.high_pass((64, 64))):
+    for r, band in zip(gen.radii((64, 64)), gen.masks((64, 64))[1]):
         ring = ~brute_force_low_pass(64, 64, r, r + 4)
         np.testing.assert_array_equal(band.numpy(), ring)
         assert not band[32, 32] and band[32, 32 + r] and not band[32, 32 + r + 4]

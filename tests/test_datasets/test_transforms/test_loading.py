@@ -17,6 +17,7 @@ from conftest import REPO
 from mfm_mm.datasets.transforms import SafeLoadImageFromFile, decode_rgb, open_image
 from mfm_mm.datasets.transforms.loading import (DECODE_ERRORS, cv2_matches_pil,
                                                 decode_plain_jpeg)
+from mfm_mm.utils import find_transform
 
 
 def jpeg_bytes(image: Image.Image, **kwargs) -> bytes:
@@ -73,7 +74,7 @@ def mfm_dataset(root: str, **loader_options):
     init_default_scope('mmpretrain')
     dataset_cfg = cfg.train_dataloader.dataset
     dataset_cfg.data_root = root
-    dataset_cfg.pipeline[0].update(loader_options)
+    find_transform(dataset_cfg.pipeline, 'LoadRandomResizedCrop').update(loader_options)
     return DATASETS.build(dataset_cfg)
 
 
@@ -117,7 +118,7 @@ def test_skip_option_counts_and_replaces_bad_files(messy_imagenet):
     dataset = mfm_dataset(messy_imagenet, skip_unreadable=True)
     for name in BAD:
         assert dataset[index_of(dataset, name)]['inputs'].shape == (3, 224, 224)
-    loader = dataset.pipeline.transforms[0]
+    loader = find_transform(dataset.pipeline.transforms, 'LoadRandomResizedCrop')
     assert isinstance(loader, SafeLoadImageFromFile)
     assert loader.skipped >= len(BAD)
 

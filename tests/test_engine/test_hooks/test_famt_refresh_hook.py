@@ -8,7 +8,8 @@ from mmengine.config import Config
 
 from conftest import REPO
 from mfm_mm.engine.hooks import FAMTRefreshHook, SafeCheckpointHook
-from mfm_mm.utils import build_runner, find_transform, merge_by_type
+from mfm_mm.engine.runner import build_runner
+from mfm_mm.utils import find_transform, merge_by_type
 
 FAMT = osp.join(REPO, 'configs', 'famt', 'famt_mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
 

@@ -12,7 +12,7 @@ from mmengine.model import BaseModel
 from mmengine.runner import CheckpointLoader, Runner
 
 from mfm_mm.engine.hooks import EpochSeedHook, LatestCheckpointHook, SafeCheckpointHook
-from mfm_mm.fileio import load_checkpoint_file
+from mfm_mm.engine.runner import load_checkpoint_file
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from mmengine.runner import EpochBasedTrainLoop
 from helpers.official_releases import EMBED, FFN, LAYERS, mfm_vit_pretrain, save_release
 from mfm_mm.engine.hooks import PretrainedGuardHook
 from mfm_mm.engine.hooks.pretrained_guard_hook import unset_parameters
-from mfm_mm.utils import from_official, to_classifier, to_mmseg
+from mfm_mm.apis.convert_weights import from_official, to_classifier, to_mmseg
 
 ARCH = dict(embed_dims=EMBED, num_layers=LAYERS, num_heads=EMBED // 64, feedforward_channels=FFN)
 IMG = 32

@@ -6,7 +6,7 @@ import torch
 from mmengine.runner import CheckpointLoader
 
 from mfm_mm.engine.hooks import SafeCheckpointHook
-from mfm_mm.fileio import load_checkpoint_file
+from mfm_mm.engine.runner import load_checkpoint_file
 
 
 class ListLogger(logging.Logger):

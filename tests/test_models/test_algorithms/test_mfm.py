@@ -17,13 +17,13 @@ TINY_VIT = dict(
                   img_size=32, patch_size=8, final_norm=True, out_type='featmap',
                   use_abs_pos_emb=True, use_rel_pos_bias=False, layer_scale_init_value=0.),
     neck=dict(type='SimMIMLinearDecoder', in_channels=32, encoder_stride=8),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))
+    head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')))
 TINY_RESNET = dict(
     type='MFM',
     data_preprocessor=PREPROCESSOR,
     backbone=dict(type='ResNet', depth=18, out_indices=(3, )),
     neck=dict(type='SimMIMLinearDecoder', in_channels=512, encoder_stride=32),
-    head=dict(type='MFMHead', loss=dict(type='FrequencyLoss')))
+    head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')))
 
 
 def photo_batch(size: int, n: int = 4, seed: int = 0) -> dict:

@@ -3,9 +3,8 @@ import pytest
 import torch
 
 from conftest import CPU_AUTOCAST_DTYPES
-from mfm_mm.datasets.transforms import disc_keep_mask
 from mfm_mm.models.losses import FrequencyLoss
-from mfm_mm.models.utils import hermitian_weights, to_fft_layout
+from mfm_mm.models.utils import disc_keep_mask, to_fft_layout
 
 # One image, two channels, 2 x 2. Orthonormal fft2 of the targets (pred = 0):
 # [[1, 1], [0, 0]] -> [[1, 0], [1, 0]];  [[0, 0], [0, 2]] -> [[1, -1], [-1, 1]].
@@ -119,6 +118,9 @@ def test_bad_options_name_the_option(kwargs, error, message):
         FrequencyLoss(**kwargs)
 
 
-def test_hermitian_weights():
-    assert hermitian_weights(8).tolist() == [1., 2., 2., 2., 1.]
-    assert hermitian_weights(7).tolist() == [1., 2., 2., 2.]
+
+def test_mmpretrain_mim_head_passes_the_corruption_mask_to_the_loss():
+    from mmpretrain.registry import MODELS
+    head = MODELS.build(dict(type='MIMHead', loss=dict(type='FrequencyLoss', loss_weight=2.0)))
+    assert head.loss(PRED, TARGET, KEEP_DC).item() == pytest.approx(2.0 * 4 / 6, abs=1e-5)
+    assert head.loss(PRED, TARGET).item() == pytest.approx(2.0 * 6 / 8, abs=1e-5)

@@ -2,14 +2,14 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import CPU_AUTOCAST_DTYPES
-from mfm_mm.datasets.transforms import disc_keep_mask
 from types import SimpleNamespace
 
 from mmpretrain.structures import DataSample
 
+from conftest import CPU_AUTOCAST_DTYPES
 from mfm_mm.models.corruptions import FrequencyMaskCorruption
-from mfm_mm.models.utils import frequency_filter, to_fft_layout
+from mfm_mm.models.utils import (check_radius, disc_keep_mask, frequency_filter,
+                                 hermitian_weights, radius_in_bins, to_fft_layout)
 
 MEAN = torch.tensor([123.675, 116.28, 103.53]).view(3, 1, 1)
 STD = torch.tensor([58.395, 57.12, 57.375]).view(3, 1, 1)
@@ -38,6 +38,37 @@ def photo() -> torch.Tensor:
 def keep_masks(size=64, radius=6):
     low = torch.from_numpy(disc_keep_mask((size, size), radius))
     return low, ~low
+
+
+def test_radius_fraction_scales_with_the_size_and_bins_do_not():
+    assert radius_in_bins(1 / 7, (128, 128)) == pytest.approx(64 / 7)
+    assert radius_in_bins(1 / 7, (224, 224)) == pytest.approx(16)
+    assert radius_in_bins(16, (128, 128)) == 16
+    assert radius_in_bins(0.5, (48, 80)) == 12  # half of the shorter side's half
+
+
+@pytest.mark.parametrize('radius, error', [
+    (0, ValueError), (1.5, ValueError), (0., ValueError), ('16', TypeError), (None, TypeError)])
+def test_check_radius_names_the_owner_and_the_option(radius, error):
+    with pytest.raises(error, match='Owner: cutoff'):
+        check_radius('Owner', 'cutoff', radius)
+
+
+@pytest.mark.parametrize('size', [(64, 64), (31, 48)])
+def test_disc_keep_mask_keeps_the_disc_and_outside_the_band(size):
+    h, w = size
+    y, x = np.meshgrid(np.arange(h) - h // 2, np.arange(w) - w // 2, indexing='ij')
+    dist2 = y**2 + x**2  # DC at (H // 2, W // 2)
+    np.testing.assert_array_equal(disc_keep_mask(size, 8), dist2 < 64)
+    band = disc_keep_mask(size, 8, band_outer=12)
+    np.testing.assert_array_equal(band, (dist2 < 64) | (dist2 >= 144))
+    assert band[h // 2, w // 2] and not band[h // 2, w // 2 + 10]
+    assert int(disc_keep_mask((224, 224), 16).sum()) == 793  # the paper's mask at 224 px
+
+
+def test_hermitian_weights_count_each_mirrored_column_twice():
+    assert hermitian_weights(8).tolist() == [1., 2., 2., 2., 1.]
+    assert hermitian_weights(7).tolist() == [1., 2., 2., 2.]
 
 
 def test_matches_spec_formula_with_shifted_spectrum(photo):

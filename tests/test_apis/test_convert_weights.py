@@ -1,4 +1,4 @@
-"""mfm_mm.utils.convert_weights / checkpoint on every official format of the spec: each tensor
+"""mfm_mm.apis.convert_weights / checkpoint on every official format of the spec: each tensor
 gets the spec's name with its value, the config's model loads it strictly, and computes the
 official model's features (the official forward written out in official_releases.py)."""
 import os.path as osp
@@ -8,8 +8,10 @@ import pytest
 import torch
 
 from conftest import REPO
-from mfm_mm.utils import from_official, load_config, load_release, to_classifier
-from mfm_mm.utils.checkpoint import UnknownFormat, convert_checkpoint
+from mfm_mm.apis.convert_weights import from_official, to_classifier
+from mfm_mm.engine.runner import load_config
+from mfm_mm.apis.checkpoint import load_release
+from mfm_mm.apis.checkpoint import UnknownFormat, convert_checkpoint
 from helpers.official_releases import (EMBED, FFN, LAYERS, NUM_CLASSES, mae_pretrain,
                                        mfm_vit_pretrain, official_resnet50, official_vit,
                                        official_vit_featmap, official_vit_logits,

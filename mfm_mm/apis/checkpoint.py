@@ -1,12 +1,13 @@
 """Safe loading of backbone weights: this project's checkpoints and the official releases."""
-import contextlib
+import io
 import os
 import os.path as osp
 from typing import Any, Dict, Optional, Tuple
 
 import torch
 
-from ..fileio import load_checkpoint_file, remove_stale_partials
+from ..engine.runner.safe_load import load_checkpoint_file
+from ..engine.runner.safe_write import AtomicLocalBackend, DiskWriteError, remove_stale_partials
 from .convert_weights import (Release, Weights, family_of, from_official, release_to_mmseg,
                               to_classifier)
 
@@ -51,7 +52,7 @@ def load_backbone_weights(path: str, prefix: str = 'backbone.') -> Weights:
     Raises:
         FileNotFoundError: ``path`` does not exist.
         ValueError: ``path`` is not a checkpoint, pickles code (see
-            :func:`mfm_mm.fileio.load_checkpoint_file`) or holds no ``prefix`` keys.
+            :func:`mfm_mm.engine.runner.load_checkpoint_file`) or holds no ``prefix`` keys.
     """
     checkpoint = _load_dict(path)
     state_dict = checkpoint.get('state_dict', checkpoint)
@@ -86,7 +87,7 @@ def release_from(checkpoint: dict, path: str) -> Release:
     """The backbone (and head) of a checkpoint dict already loaded from ``path``.
 
     Args:
-        checkpoint: What :func:`mfm_mm.fileio.load_checkpoint_file` returned for ``path``.
+        checkpoint: What :func:`mfm_mm.engine.runner.load_checkpoint_file` returned for ``path``.
         path: The file, for error messages.
 
     Returns:
@@ -155,19 +156,14 @@ def save_weights(weights: Weights, path: str, meta: Optional[dict] = None) -> st
             failed (the message names the file). No partial file is left behind.
     """
     check_output_path(path)
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     for stale in remove_stale_partials(osp.dirname(osp.abspath(path))):
         print(f'removed {stale}, the partial write of a process that is gone')
-    partial = f'{path}.{os.getpid()}.tmp'
+    buffer = io.BytesIO()
+    torch.save(dict(state_dict=weights, meta=meta or {}), buffer)
     try:
-        torch.save(dict(state_dict=weights, meta=meta or {}), partial)
-        os.replace(partial, path)
-    except BaseException as err:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(partial)
-        if isinstance(err, (OSError, RuntimeError)):
-            raise ValueError(f'could not write {path}: {err}') from None
-        raise
+        AtomicLocalBackend().put(buffer.getbuffer(), path)  # no copy of the bytes
+    except DiskWriteError as err:
+        raise ValueError(err.strerror) from None
     return path
 
 
@@ -179,7 +175,7 @@ def convert_checkpoint(src: str, dst: str, target: str, img_size: int = 512,
         src: This project's checkpoint or an official release (see :func:`load_release`).
         dst: Output file, checked before anything is loaded.
         target: ``'mmpretrain'`` (``backbone.*`` and, when fine-tuned, ``head.fc.*``) or
-            ``'mmseg'`` (see :func:`mfm_mm.utils.convert_weights.release_to_mmseg`).
+            ``'mmseg'`` (see :func:`mfm_mm.apis.convert_weights.release_to_mmseg`).
         img_size: mmseg crop side the ViT position embedding is resized to.
         num_heads: ViT attention heads for mmseg; default ``embed_dims // 64``.
 

@@ -1,12 +1,14 @@
-"""mfm_mm.utils.checkpoint: output paths checked before any work, no partial file left."""
+"""mfm_mm.apis.checkpoint: output paths checked before any work, no partial file left."""
 import os
+import os.path as osp
 import subprocess
 import sys
 
 import pytest
 import torch
 
-from mfm_mm.utils import check_output_path, save_weights
+from conftest import small_tmpfs
+from mfm_mm.apis.checkpoint import check_output_path, save_weights
 
 
 def test_output_paths_that_cannot_be_written_are_refused(tmp_path):
@@ -28,17 +30,13 @@ def test_read_only_folder_is_refused(tmp_path):
         tmp_path.chmod(0o700)
 
 
-def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    def full_disk(obj, path):
-        with open(path, 'wb') as f:
-            f.write(b'half a checkpoint')
-        raise OSError(28, 'No space left on device')
-
-    monkeypatch.setattr(torch, 'save', full_disk)
-    target = tmp_path / 'out.pth'
-    with pytest.raises(ValueError, match=f'could not write {target}: .*No space left'):
-        save_weights({'w': torch.zeros(1)}, str(target))
-    assert list(tmp_path.iterdir()) == []
+def test_a_failed_write_names_the_file_and_leaves_no_partial_file(tmp_path):
+    with small_tmpfs(tmp_path, '64k') as disk:
+        target = osp.join(disk, 'out.pth')
+        with pytest.raises(ValueError, match=rf'could not write {target} \(No space left on '
+                           r'device\); 0 MiB free in '):
+            save_weights({'w': torch.zeros(2**16)}, target)
+        assert os.listdir(disk) == []
 
 
 def test_the_temp_file_of_a_killed_converter_is_removed_by_the_next(tmp_path, capsys):

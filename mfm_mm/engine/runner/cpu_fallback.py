@@ -1,7 +1,8 @@
 """Runs GPU recipes unchanged on machines without CUDA."""
-from typing import Any, List
+from typing import Any, List, Optional
 
 import torch
+import torch.distributed as torch_dist
 from mmengine.config import Config
 
 
@@ -27,17 +28,11 @@ def _sync_bn_to_bn(node: Any) -> int:
     return switched
 
 
-def _no_cuda_set_device(device: Any) -> None:
-    """``torch.cuda.set_device`` without CUDA: nothing to select."""
-
-
 def adapt_to_cpu(cfg: Config, distributed: bool) -> List[str]:
     """Switches the GPU-only settings of a config when no CUDA device is present.
 
     AMP wrapper -> plain ``OptimWrapper``, nccl -> gloo, SyncBN -> BN, DDP without device
-    ids and no pinned memory; for distributed runs ``torch.cuda.set_device`` (which
-    mmengine's ``init_dist`` calls unconditionally) becomes a no-op for this process.
-    Does nothing when CUDA is available.
+    ids and no pinned memory. Does nothing when CUDA is available.
 
     Args:
         cfg: The full config, changed in place.
@@ -67,12 +62,37 @@ def adapt_to_cpu(cfg: Config, distributed: bool) -> List[str]:
             device_ids=None,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
         notes.append('model_wrapper_cfg: MMDistributedDataParallel(device_ids=None)')
-    if distributed and torch.cuda.set_device is not _no_cuda_set_device:
-        torch.cuda.set_device = _no_cuda_set_device
-        notes.append('torch.cuda.set_device: no-op (mmengine init_dist calls it)')
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(name)
         if loader and loader.get('pin_memory'):
             loader['pin_memory'] = False
             notes.append(f'{name}.pin_memory: True -> False')
     return [f'No CUDA device, CPU fallback: {note}' for note in notes]
+
+
+def init_cpu_process_group(launcher: str, dist_cfg: dict) -> Optional[str]:
+    """Starts a gloo process group for a CPU run launched by torchrun, before the Runner.
+
+    mmengine's ``init_dist`` calls ``torch.cuda.set_device``, which fails without CUDA; the
+    Runner skips ``init_dist`` when a process group already exists.
+
+    Args:
+        launcher: The run's launcher.
+        dist_cfg: ``env_cfg.dist_cfg`` (its ``backend`` is gloo here; the rest is passed on).
+
+    Returns:
+        A line for the log when the group was started here, else None.
+
+    Raises:
+        RuntimeError: A launcher other than ``'pytorch'`` without CUDA.
+    """
+    if torch.cuda.is_available() or launcher == 'none' or torch_dist.is_initialized():
+        return None
+    if launcher != 'pytorch':
+        raise RuntimeError(f'--launcher {launcher} needs CUDA (mmengine selects a GPU per '
+                           'process); on CPU, start the processes with torchrun and '
+                           '--launcher pytorch')
+    torch_dist.init_process_group(
+        backend='gloo', **{k: v for k, v in dist_cfg.items() if k != 'backend'})
+    return ('No CUDA device, CPU fallback: gloo process group started before the Runner '
+            "(mmengine's init_dist selects a GPU)")

@@ -1,54 +1,17 @@
 """Build-time checks of the config values that would otherwise fail deep inside a run."""
 import logging
 import os.path as osp
-from typing import Optional, Tuple
+from typing import Tuple
 
 from mmengine.config import Config
 from mmengine.logging import print_log
+from mmengine.registry import DefaultScope
 from mmpretrain.registry import TRANSFORMS
 
-from .options import check_number
-from .pipeline import transform_index
+from ...utils.options import check_number
+from ...utils.pipeline import crop_size, innermost_dataset, size_hw, transform_index
 
 LOADERS = {'train': ('train_dataloader', 'val_dataloader'), 'test': ('test_dataloader', )}
-CROPS = ('LoadRandomResizedCrop', 'RandomResizedCrop', 'RandomResizedCropWithBox', 'RandomCrop',
-         'CenterCrop')
-SIZE_OPTIONS = ('scale', 'crop_size', 'size')
-
-
-def _size(value) -> Tuple[int, int]:
-    return (value, value) if isinstance(value, int) else tuple(value)[::-1]  # (H, W)
-
-
-def innermost_dataset(loader: dict) -> dict:
-    """The dataset config inside any dataset wrappers of a dataloader config.
-
-    Args:
-        loader: A dataloader config.
-
-    Returns:
-        The innermost ``dataset`` config (the one with the pipeline).
-    """
-    dataset = loader.get('dataset', {})
-    while isinstance(dataset.get('dataset'), dict):  # dataset wrappers
-        dataset = dataset['dataset']
-    return dataset
-
-
-def crop_size(pipeline) -> Optional[Tuple[int, int]]:
-    """``(H, W)`` of the first crop step of a pipeline config, or None without a crop.
-
-    Args:
-        pipeline: A list of transform configs.
-
-    Returns:
-        The crop's output size.
-    """
-    for transform in pipeline:
-        if transform.get('type') in CROPS:
-            size = next((transform[key] for key in SIZE_OPTIONS if key in transform), None)
-            return None if size is None else _size(size)
-    return None
 
 
 def _check_frequency_mask(pipeline, crop: Tuple[int, int]) -> None:
@@ -58,15 +21,16 @@ def _check_frequency_mask(pipeline, crop: Tuple[int, int]) -> None:
     except ValueError:
         return
     try:
-        TRANSFORMS.build(pipeline[index]).masks(crop)
+        with DefaultScope.overwrite_default_scope('mmpretrain'):  # also from an mmseg scope
+            TRANSFORMS.build(pipeline[index]).masks(crop)
     except (TypeError, ValueError) as error:
         raise type(error)(f'train_dataloader.dataset.pipeline[{index}] (crop size {crop}): '
                           f'{error}') from None
     input_size = pipeline[index].get('input_size')
-    if input_size is not None and _size(input_size)[::-1] != crop:
+    if input_size is not None and size_hw(input_size)[::-1] != crop:
         raise ValueError(
             f'train_dataloader.dataset.pipeline: FrequencyMaskGenerator.input_size '
-            f'{_size(input_size)[::-1]} must equal the crop size {crop} (or be left out: the '
+            f'{size_hw(input_size)[::-1]} must equal the crop size {crop} (or be left out: the '
             'mask takes the size of the image)')
 
 
@@ -142,9 +106,8 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
             number of the optimizer or the schedulers is not a number (an int for counts).
         ValueError: ``max_epochs`` / ``max_iters`` below 1, a negative lr, a ``WarmupCosineLR``
             that does not end with the run; the train crop and ``model.backbone.img_size`` (or
-            the optional
-            ``FrequencyMaskGenerator.input_size``) disagree, or the mask radius does not fit
-            the crop.
+            the optional ``FrequencyMaskGenerator.input_size``) disagree, or the mask radius
+            does not fit the crop.
     """
     for name in LOADERS[phase]:
         loader = cfg.get(name)
@@ -166,6 +129,6 @@ def check_config(cfg: Config, phase: str = 'train') -> None:
         return
     _check_frequency_mask(pipeline, crop)
     img_size = cfg.get('model', {}).get('backbone', {}).get('img_size')
-    if img_size is not None and _size(img_size) != crop:
-        raise ValueError(f'model.backbone.img_size {_size(img_size)} must equal the train crop '
+    if img_size is not None and size_hw(img_size) != crop:
+        raise ValueError(f'model.backbone.img_size {size_hw(img_size)} must equal the train crop '
                          f'size {crop} of train_dataloader.dataset.pipeline')

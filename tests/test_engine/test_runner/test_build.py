@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 
 from conftest import REPO
-from mfm_mm.utils.runner_setup import apply_train_args, load_config, switch_on_run_guards
+from mfm_mm.engine.runner.build import apply_train_args, load_config, switch_on_run_guards
 
 MAE = osp.join(REPO, 'configs', 'famt', 'mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
 

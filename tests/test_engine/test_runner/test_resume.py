@@ -3,7 +3,7 @@ import os
 import pytest
 import torch
 
-from mfm_mm.utils import find_resumable_checkpoint, is_complete_checkpoint
+from mfm_mm.engine.runner import find_resumable_checkpoint, is_complete_checkpoint
 
 
 def write_checkpoints(work_dir, epochs):

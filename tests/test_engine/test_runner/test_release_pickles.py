@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from helpers.official_releases import save_release
-from mfm_mm.fileio import load_checkpoint_file
-from mfm_mm.fileio.safe_pickle import InertConfig
+from mfm_mm.engine.runner import load_checkpoint_file
+from mfm_mm.engine.runner.safe_load import InertConfig
 
 
 def test_mfm_full_save_with_cfgnode_and_namespace_loads_as_data(tmp_path):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from mfm_mm.fileio import load_checkpoint_file
-from mfm_mm.fileio.safe_pickle import InertConfig
+from mfm_mm.engine.runner import load_checkpoint_file
+from mfm_mm.engine.runner.safe_load import InertConfig
 
 
 def save(obj, path, legacy: bool = False) -> str:
@@ -96,5 +96,5 @@ class MarkedTensor(torch.Tensor):
 
 def test_subclassed_tensors_are_refused(tmp_path):
     path = save({'w': torch.zeros(2).as_subclass(MarkedTensor)}, tmp_path / 'sub.pth')
-    with pytest.raises(ValueError, match='it would run test_safe_pickle.MarkedTensor'):
+    with pytest.raises(ValueError, match='it would run test_safe_load.MarkedTensor'):
         load_checkpoint_file(path)

@@ -7,10 +7,11 @@ from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from ...utils.pipeline import merge_by_type
 from .config_check import check_config
-from .cpu_fallback import adapt_to_cpu
-from .pipeline import merge_by_type
+from .cpu_fallback import adapt_to_cpu, init_cpu_process_group
 from .resume import checkpoints_in
+from .safe_write import check_writable, raise_on_log_write_errors
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
@@ -99,8 +100,10 @@ def switch_on_guarantees(cfg: Config) -> None:
     """Adds the project's checkpoint guarantees to a config that lacks them, in place.
 
     ``SafeCheckpointHook`` (safe loading, resume from the newest complete checkpoint) joins
-    ``custom_hooks``, and a ``CheckpointHook`` without ``backend_args`` writes through
-    ``AtomicLocalBackend``. The project's runtime bases already have both.
+    ``custom_hooks``, a ``CheckpointHook`` without ``backend_args`` writes through
+    ``AtomicLocalBackend`` and ``LocalVisBackend`` becomes ``CheckedLocalVisBackend`` (a
+    failed write names the file and the free space). The project's runtime bases have the
+    first two.
 
     Args:
         cfg: The full config.
@@ -109,6 +112,9 @@ def switch_on_guarantees(cfg: Config) -> None:
     checkpoint = (cfg.get('default_hooks') or {}).get('checkpoint')
     if checkpoint is not None and checkpoint.get('backend_args') is None:
         checkpoint['backend_args'] = dict(backend='atomic_local')
+    for backend in (cfg.get('visualizer') or {}).get('vis_backends') or []:
+        if backend.get('type') == 'LocalVisBackend':
+            backend['type'] = 'CheckedLocalVisBackend'
 
 
 def switch_on_run_guards(cfg: Config) -> None:
@@ -136,10 +142,11 @@ def switch_on_run_guards(cfg: Config) -> None:
 def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     """Builds the runner the way the project's tools do.
 
-    Checks the config (:func:`check_config`), switches GPU-only settings when there is no
-    CUDA (:func:`adapt_to_cpu`) and the project's checkpoint guarantees on
-    (:func:`switch_on_guarantees`), and for training its run guards
-    (:func:`switch_on_run_guards`).
+    Checks the config (:func:`check_config`) and, for training, that the work_dir takes a
+    write; switches GPU-only settings when there is no CUDA (:func:`adapt_to_cpu`, and a gloo
+    process group for torchrun) and the project's checkpoint guarantees on
+    (:func:`switch_on_guarantees`), for training its run guards (:func:`switch_on_run_guards`);
+    a failed write of the text log then stops the run naming the file.
 
     Args:
         cfg: The full config (changed in place).
@@ -147,13 +154,20 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
 
     Returns:
         The runner; every CPU switch is written to its log.
+
+    Raises:
+        DiskWriteError: The work_dir cannot be written (names it and the free space).
     """
     check_config(cfg, phase)
-    notes = adapt_to_cpu(cfg, distributed=cfg.get('launcher', 'none') != 'none')
+    launcher = cfg.get('launcher', 'none')
+    notes = adapt_to_cpu(cfg, distributed=launcher != 'none')
     switch_on_guarantees(cfg)
     if phase == 'train':
+        check_writable(cfg.work_dir)
         switch_on_run_guards(cfg)
+    started = init_cpu_process_group(launcher, cfg.get('env_cfg', {}).get('dist_cfg') or {})
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
-    for note in notes:
+    raise_on_log_write_errors(runner.logger)
+    for note in notes + ([started] if started else []):
         runner.logger.info(note)
     return runner

@@ -5,7 +5,7 @@ import os
 import pytest
 from mmengine.fileio import get_file_backend
 
-from mfm_mm.fileio import AtomicLocalBackend
+from mfm_mm.engine.runner import AtomicLocalBackend
 
 
 def backend() -> AtomicLocalBackend:

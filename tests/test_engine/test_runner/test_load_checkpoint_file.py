@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from mfm_mm.fileio import load_checkpoint_file
+from mfm_mm.engine.runner import load_checkpoint_file
 
 
 def test_missing_file(tmp_path):

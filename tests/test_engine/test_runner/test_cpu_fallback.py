@@ -1,10 +1,12 @@
 import os.path as osp
 
+import pytest
 import torch
 from mmengine.config import Config
 
 from conftest import REPO
-from mfm_mm.utils import adapt_to_cpu, load_config
+from mfm_mm.engine.runner import adapt_to_cpu, load_config
+from mfm_mm.engine.runner.cpu_fallback import init_cpu_process_group
 
 
 def resnet_cfg() -> Config:
@@ -13,7 +15,7 @@ def resnet_cfg() -> Config:
 
 def test_switches_gpu_only_settings_without_cuda(monkeypatch):
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
-    monkeypatch.setattr(torch.cuda, 'set_device', torch.cuda.set_device)  # restored after
+    set_device = torch.cuda.set_device
     cfg = resnet_cfg()
     cfg.model.backbone.norm_cfg = dict(type='SyncBN')  # a user's SyncBN variant of the recipe
     notes = adapt_to_cpu(cfg, distributed=True)
@@ -23,16 +25,22 @@ def test_switches_gpu_only_settings_without_cuda(monkeypatch):
     assert cfg.model_wrapper_cfg == dict(type='MMDistributedDataParallel', device_ids=None,
                                          find_unused_parameters=False)
     assert cfg.train_dataloader.pin_memory is False
-    assert torch.cuda.set_device(0) is None  # init_dist calls it; nothing to select
-    assert len(notes) == 6 and any('SyncBN -> BN' in n for n in notes)
+    assert torch.cuda.set_device is set_device  # torch is left as it is
+    assert len(notes) == 5 and any('SyncBN -> BN' in n for n in notes)
 
 
-def test_single_process_keeps_default_wrapper_and_set_device(monkeypatch):
+def test_single_process_keeps_default_wrapper(monkeypatch):
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
-    set_device = torch.cuda.set_device
     cfg = resnet_cfg()
     adapt_to_cpu(cfg, distributed=False)
-    assert cfg.get('model_wrapper_cfg') is None and torch.cuda.set_device is set_device
+    assert cfg.get('model_wrapper_cfg') is None
+    assert init_cpu_process_group('none', {}) is None
+
+
+def test_a_cpu_launcher_other_than_torchrun_is_named(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    with pytest.raises(RuntimeError, match='--launcher slurm needs CUDA.*--launcher pytorch'):
+        init_cpu_process_group('slurm', dict(backend='gloo'))
 
 
 def test_changes_nothing_with_cuda(monkeypatch):
@@ -58,7 +66,7 @@ def test_load_config_strips_scope_from_inherited_collate_fn(tmp_path):
 
 
 def test_tools_switch_the_checkpoint_guarantees_on():
-    from mfm_mm.utils.runner_setup import switch_on_guarantees
+    from mfm_mm.engine.runner.build import switch_on_guarantees
     cfg = Config(dict(default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1)),
                       custom_hooks=[dict(type='EMAHook')]))
     switch_on_guarantees(cfg)

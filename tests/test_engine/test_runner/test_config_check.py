@@ -5,7 +5,8 @@ from mmengine.config import Config
 from mmengine.logging import MMLogger
 
 from conftest import REPO
-from mfm_mm.utils import build_runner, check_config, find_transform, load_config
+from mfm_mm.engine.runner import build_runner, check_config, load_config
+from mfm_mm.utils import find_transform
 
 DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
 

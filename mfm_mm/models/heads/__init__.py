@@ -1,3 +1,0 @@
-from .mfm_head import MFMHead
-
-__all__ = ['MFMHead']
