@@ -3,7 +3,9 @@
 Three measurements on the same images:
 
 (a) the cost per image of each step of the config's training pipeline, on one thread
-    (median over ``--rounds`` passes, taking turns with (b));
+    (median over ``--rounds`` passes, taking turns with (b)); with ``--compare KEY=VALUE ...``
+    also (a') the same pipeline with those overrides (e.g.
+    ``train_dataloader.dataset.pipeline.LoadRandomResizedCrop.backend=torch``), in turn too;
 (b) the same for the official MFM pipeline (PIL open + convert, torchvision's
     ``RandomResizedCrop(224, scale=(0.2, 1), ratio=(3/4, 4/3), bicubic)``, flip, ``ToTensor``),
     re-implemented here with PIL and torch exactly as torchvision 0.16 runs it on a PIL image
@@ -17,7 +19,8 @@ per worker). Without ``--data-root`` it writes ImageNet-like JPEGs from the bund
 Example::
 
     nice python tools/analysis_tools/benchmark_dataloader.py configs/mfm_vit-b_300e.py \\
-        --workers 1 2 --gpu-imgs-per-s 1000
+        --workers 1 2 --gpu-imgs-per-s 1000 \\
+        --compare train_dataloader.dataset.pipeline.LoadRandomResizedCrop.backend=torch
 """
 import argparse
 import math
@@ -32,6 +35,7 @@ from typing import Callable, Dict, List, Sequence
 import cv2
 import numpy as np
 import torch
+from mmengine.config import DictAction
 from mmengine.dataset import Compose, default_collate
 from mmengine.registry import init_default_scope
 from PIL import Image
@@ -60,6 +64,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--gpu-imgs-per-s', type=float, help="the model's images/s per GPU")
     parser.add_argument('--step-time', type=float,
                         help='seconds per training step of --batch-size images on one GPU')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
+                        help='overrides of the config (list items may be named by type: '
+                        'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.draft=True)')
+    parser.add_argument('--compare', nargs='+', action=DictAction, default={},
+                        help="further overrides for a second pipeline (a'), timed in turn "
+                        'with (a) and (b), e.g. '
+                        'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.backend=torch')
     return parser.parse_args()
 
 
@@ -150,6 +161,8 @@ def interleaved_medians(variants: Dict[str, tuple], paths: Sequence[str],
                         rounds: int) -> Dict[str, Dict[str, float]]:
     """Median over rounds of ``time_round`` for each variant, the variants taking turns.
 
+    An untimed pass over the first 4 images goes first (first calls, lazy set-up).
+
     Args:
         variants: Name -> ``(steps, first_input)`` of ``time_round``.
         paths: The images.
@@ -159,6 +172,8 @@ def interleaved_medians(variants: Dict[str, tuple], paths: Sequence[str],
         Name -> step name -> median ms per image.
     """
     samples = {name: defaultdict(list) for name in variants}
+    for steps, first_input in variants.values():  # warm-up: first calls, lazy set-up
+        time_round(steps, first_input, paths[:4], 0)
     for seed in range(rounds):
         for name, (steps, first_input) in variants.items():
             for step, ms in time_round(steps, first_input, paths, seed).items():
@@ -216,6 +231,23 @@ def loader_throughput(paths: Sequence[str], pipeline: list, workers: int, batch_
     return images / (time.perf_counter() - start) if images else float('nan')
 
 
+def train_pipeline(config: str, options: dict) -> list:
+    """The training pipeline of ``config`` with ``--cfg-options``-style overrides."""
+    cfg = load_config(config, cfg_options=options or None)
+    return innermost_dataset(cfg.train_dataloader)['pipeline']
+
+
+def named_steps(transforms: Sequence[Callable]) -> Dict[str, Callable]:
+    """The transforms by type name, a repeated type numbered (``RandomFlip``, ``RandomFlip #2``)."""
+    steps = {}
+    for transform in transforms:
+        name, count = type(transform).__name__, 1
+        while (name if count == 1 else f'{name} #{count}') in steps:
+            count += 1
+        steps[name if count == 1 else f'{name} #{count}'] = transform
+    return steps
+
+
 def table(title: str, costs: Dict[str, float]) -> str:
     rows = [f'{title}', f'  {"step":<28} {"ms / image":>10}']
     rows += [f'  {name:<28} {ms:>10.3f}' for name, ms in costs.items()]
@@ -225,9 +257,11 @@ def table(title: str, costs: Dict[str, float]) -> str:
 def main() -> None:
     args = parse_args()
     _one_thread(0)
-    cfg = load_config(args.config)
     init_default_scope('mmpretrain')
-    pipeline = innermost_dataset(cfg.train_dataloader)['pipeline']
+    pipeline = train_pipeline(args.config, args.cfg_options)
+    pipelines = {'ours': pipeline}
+    if args.compare:
+        pipelines['compared'] = train_pipeline(args.config, {**args.cfg_options, **args.compare})
     with tempfile.TemporaryDirectory() as scratch:
         if args.data_root:
             paths, source = image_files(args.data_root, args.images), args.data_root
@@ -235,15 +269,20 @@ def main() -> None:
             paths = write_imagenet_like_jpegs(scratch, args.images)
             source = 'ImageNet-like JPEGs from the bundled photos (shorter side 333-500, q90)'
         print(f'{len(paths)} images: {source}')
-        transforms = Compose(pipeline).transforms
-        costs = interleaved_medians(
-            {'ours': ({type(t).__name__: t for t in transforms}, lambda path: dict(img_path=path)),
-             'official': (official_steps(), lambda path: path)}, paths, args.rounds)
+        variants = {name: (named_steps(Compose(steps).transforms), lambda path: dict(img_path=path))
+                    for name, steps in pipelines.items()}
+        variants['official'] = (official_steps(), lambda path: path)
+        costs = interleaved_medians(variants, paths, args.rounds)
         ours, official = costs['ours'], costs['official']
         print(table(f'(a) {osp.basename(args.config)}, one thread', ours))
+        if 'compared' in costs:
+            changes = ', '.join(f'{key}={value}' for key, value in args.compare.items())
+            print(table(f"(a') (a) with {changes}, one thread", costs['compared']))
         print(table('(b) official MFM pipeline (torchvision on PIL, re-implemented), '
                     'one thread', official))
         print(f'ratio (a) / (b): {ours["total"] / official["total"]:.3f}')
+        if 'compared' in costs:
+            print(f"ratio (a') / (b): {costs['compared']['total'] / official['total']:.3f}")
         rates = {n: loader_throughput(paths, pipeline, n, args.batch_size, args.epochs)
                  for n in args.workers}
     print('(c) DataLoader')
@@ -253,8 +292,10 @@ def main() -> None:
     if gpu_rate is None and args.step_time:
         gpu_rate = args.batch_size / args.step_time
     if gpu_rate:
-        per_worker = {'one-thread cost (a)': 1e3 / ours['total'],
-                      f'DataLoader, {max(rates)} worker(s) (c)': rates[max(rates)] / max(rates)}
+        per_worker = {'one-thread cost (a)': 1e3 / ours['total']}
+        if 'compared' in costs:
+            per_worker["one-thread cost (a')"] = 1e3 / costs['compared']['total']
+        per_worker[f'DataLoader, {max(rates)} worker(s) (c)'] = rates[max(rates)] / max(rates)
         print(f'workers per GPU at {gpu_rate:.0f} images/s per GPU:')
         for basis, rate in per_worker.items():
             print(f'  from {basis}: {math.ceil(gpu_rate / rate)} '

@@ -2,6 +2,7 @@
 import io
 from typing import Optional
 
+import cv2
 import numpy as np
 from mmcv.transforms import LoadImageFromFile
 from mmengine import fileio
@@ -13,6 +14,10 @@ from PIL import Image, ImageOps
 from ..file_kind import file_problem
 
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
+ORIENTATION = 0x0112  # EXIF tag
+JPEG_END = b'\xff\xd9'  # EOI marker: a JPEG cut short lacks it
+# OpenCV < 4.10 has no IMREAD_COLOR_RGB: decode BGR and swap (cvtColor, the same pixels)
+CV2_RGB = getattr(cv2, 'IMREAD_COLOR_RGB', None)
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -48,7 +53,8 @@ def upright_rgb(image: Image.Image) -> Image.Image:
         OSError: Truncated or corrupt data (PIL's errors).
     """
     image.load()  # decodes now: truncated data raises here
-    image = ImageOps.exif_transpose(image)
+    if image.getexif().get(ORIENTATION, 1) != 1:  # exif_transpose copies even when upright
+        image = ImageOps.exif_transpose(image)
     if image.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
         wide = np.asarray(image, dtype=np.float64)
         scale = 65535. if wide.max() > 255 else 255.
@@ -59,6 +65,66 @@ def upright_rgb(image: Image.Image) -> Image.Image:
         background = Image.new('RGBA', image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, image.convert('RGBA'))
     return image if image.mode == 'RGB' else image.convert('RGB')
+
+
+_cv2_matches_pil: Optional[bool] = None
+
+
+def cv2_matches_pil() -> bool:
+    """Whether OpenCV decodes JPEGs to the same pixels as PIL here (checked once per process).
+
+    Both normally run libjpeg-turbo with the same IDCT and chroma upsampling; an OpenCV built
+    on another libjpeg (e.g. IJG 9, which upsamples chroma differently) would not, and is then
+    never used.
+    """
+    global _cv2_matches_pil
+    if _cv2_matches_pil is None:
+        ramp = np.arange(48 * 40 * 3, dtype=np.uint32).reshape(40, 48, 3)
+        probe = Image.fromarray(((ramp * 37 + (ramp // 48) * 11) % 251).astype(np.uint8))
+        buffer = io.BytesIO()
+        probe.save(buffer, format='JPEG', quality=90)  # 4:2:0, like most photos
+        data = buffer.getvalue()
+        ours = cv2_decode(data, 'rgb')
+        _cv2_matches_pil = ours is not None and np.array_equal(
+            ours, np.asarray(Image.open(io.BytesIO(data)).convert('RGB')))
+    return _cv2_matches_pil
+
+
+def decode_plain_jpeg(data: bytes, image: Image.Image,
+                      channel_order: str = 'rgb') -> Optional[np.ndarray]:
+    """Decodes a plain colour JPEG with OpenCV, straight to a ``(H, W, 3)`` array.
+
+    Same pixels as ``upright_rgb`` (measured, and checked once per process by
+    ``cv2_matches_pil``) without PIL's image -> array copy, in either channel order.
+
+    Args:
+        data: The file's bytes.
+        image: ``open_image(data)``, not loaded and not drafted.
+        channel_order: ``'rgb'`` or ``'bgr'``.
+
+    Returns:
+        The array; None where PIL must decode: not a 3-channel baseline / progressive JPEG
+        (grey, CMYK, MPO, other formats), EXIF-oriented, drafted, not ending with the EOI
+        marker (cut short: PIL names the truncation, OpenCV would pad it with grey), or not
+        decodable by OpenCV.
+    """
+    if (image.format != 'JPEG' or image.mode != 'RGB' or len(image.tile) != 1
+            or tuple(image.tile[0][3]) != ('RGB', '') or image.decoderconfig
+            or image.getexif().get(ORIENTATION, 1) != 1 or not data.endswith(JPEG_END)
+            or not cv2_matches_pil()):
+        return None
+    return cv2_decode(data, channel_order)
+
+
+def cv2_decode(data: bytes, channel_order: str) -> Optional[np.ndarray]:
+    """``cv2.imdecode`` in ``channel_order``, EXIF orientation ignored; None if it fails."""
+    flags = cv2.IMREAD_IGNORE_ORIENTATION
+    if channel_order == 'rgb' and CV2_RGB is not None:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), CV2_RGB | flags)
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | flags)
+    if pixels is None or channel_order == 'bgr':
+        return pixels
+    return cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
 
 
 def decode_rgb(data: bytes) -> np.ndarray:
@@ -129,7 +195,10 @@ class SafeLoadImageFromFile(LoadImageFromFile):
         Returns:
             The dict with the image.
         """
-        img = np.ascontiguousarray(decode_rgb(data)[..., ::-1])  # (H, W, 3) BGR like mmcv
+        image = open_image(data)
+        img = decode_plain_jpeg(data, image, 'bgr')  # (H, W, 3) BGR like mmcv
+        if img is None:
+            img = np.ascontiguousarray(np.asarray(upright_rgb(image))[..., ::-1])
         if self.to_float32:
             img = img.astype(np.float32)
         results['img'] = img

@@ -14,7 +14,9 @@ from mmpretrain.registry import DATASETS
 from PIL import Image
 
 from conftest import REPO
-from mfm_mm.datasets.transforms import SafeLoadImageFromFile, decode_rgb
+from mfm_mm.datasets.transforms import SafeLoadImageFromFile, decode_rgb, open_image
+from mfm_mm.datasets.transforms.loading import (DECODE_ERRORS, cv2_matches_pil,
+                                                decode_plain_jpeg)
 from mfm_mm.utils import find_transform
 
 
@@ -164,3 +166,59 @@ def test_a_folder_and_a_missing_file_are_named(tmp_path):
         loader(dict(img_path=str(tmp_path / 'folder')))
     with pytest.raises(ValueError, match=r'cannot read image .*gone.JPEG \(ValueError: no such '):
         loader(dict(img_path=str(tmp_path / 'gone.JPEG')))
+
+
+PLAIN_JPEGS = {  # what OpenCV decodes for the loaders: same pixels as PIL
+    '4:2:0': lambda: jpeg_bytes(photo((333, 250)), quality=90),
+    '4:4:4': lambda: jpeg_bytes(photo((251, 333)), quality=95, subsampling=0),
+    '4:2:2': lambda: jpeg_bytes(photo((301, 203)), quality=75, subsampling=1),
+    'progressive': lambda: jpeg_bytes(photo((333, 400)), quality=90, progressive=True),
+    'optimized q100': lambda: jpeg_bytes(photo((37, 333)), quality=100, optimize=True),
+    'restart markers': lambda: jpeg_bytes(photo((120, 90)), restart_marker_blocks=2),
+    'one pixel': GOOD['one_pixel.JPEG'],
+    '10000 x 10': GOOD['wide_10000x10.JPEG'],
+}
+LEFT_TO_PIL = {  # decode_plain_jpeg says None: PIL decodes them (or names the fault)
+    'grey': GOOD['grayscale.JPEG'], 'cmyk': GOOD['cmyk.JPEG'], 'exif rotated': exif_rotated,
+    'png': GOOD['rgba.png'], 'truncated': BAD['truncated.JPEG'],
+    'cut after the scan': lambda: jpeg_bytes(photo())[:-2],
+    'trailing bytes': lambda: jpeg_bytes(photo()) + b'\0\0',
+}
+
+
+@pytest.mark.parametrize('name', sorted(PLAIN_JPEGS))
+def test_plain_jpegs_decode_to_pils_pixels_with_opencv(name):
+    data = PLAIN_JPEGS[name]()
+    assert cv2_matches_pil()
+    expected = decode_rgb(data)
+    rgb = decode_plain_jpeg(data, open_image(data), 'rgb')
+    assert rgb is not None and np.array_equal(rgb, expected), name
+    assert np.array_equal(decode_plain_jpeg(data, open_image(data), 'bgr'), expected[..., ::-1])
+    loaded = SafeLoadImageFromFile().decode(data, {})
+    assert np.array_equal(loaded['img'], expected[..., ::-1])
+    assert loaded['img'].flags.c_contiguous and loaded['ori_shape'] == expected.shape[:2]
+
+
+@pytest.mark.parametrize('name', sorted(LEFT_TO_PIL))
+def test_other_files_are_left_to_pil(name):
+    data = LEFT_TO_PIL[name]()
+    try:
+        image = open_image(data)
+    except DECODE_ERRORS:
+        return  # PIL refuses it at open: named by the loaders
+    assert decode_plain_jpeg(data, image) is None
+    if name in ('truncated', 'cut after the scan'):  # OpenCV would pad with grey, PIL names it
+        with pytest.raises(OSError, match='truncated|broken'):
+            SafeLoadImageFromFile().decode(data, {})
+    else:
+        loaded = SafeLoadImageFromFile().decode(data, {})
+        assert np.array_equal(loaded['img'], decode_rgb(data)[..., ::-1])
+
+
+def test_opencv_without_imread_color_rgb_swaps_to_the_same_pixels(monkeypatch):
+    from mfm_mm.datasets.transforms import loading
+    data = PLAIN_JPEGS['4:2:0']()
+    monkeypatch.setattr(loading, 'CV2_RGB', None)  # OpenCV < 4.10
+    assert np.array_equal(loading.cv2_decode(data, 'rgb'), decode_rgb(data))
+    assert np.array_equal(loading.cv2_decode(data, 'bgr'), decode_rgb(data)[..., ::-1])
+    assert loading.cv2_decode(b'not a JPEG', 'rgb') is None
