@@ -128,10 +128,10 @@ def test_finetune_heads_start_at_init_scale_0001(path, std):
 
 @pytest.mark.parametrize('path, pipeline', [('mfm_vit-b_300e.py', 'train_dataloader'),
                                             ('conmim/conmim_vit-b_300e.py', 'train_dataloader')])
-def test_pretraining_decodes_the_whole_jpeg(path, pipeline):
+def test_pretraining_decodes_the_whole_jpeg_and_resizes_with_torch(path, pipeline):
     steps = load(path)[pipeline].dataset.pipeline
     crop = find_transform(steps, 'LoadRandomResizedCrop')
-    assert crop.draft is False and crop.interpolation == 'bicubic'
+    assert crop.draft is False and crop.interpolation == 'bicubic' and crop.backend == 'torch'
 
 
 def test_token_weight_decay_follows_the_official_code():

@@ -1,5 +1,6 @@
 """Decode, random resized crop and resize in one step."""
 import functools
+import logging
 from typing import Sequence, Tuple, Union
 
 import cv2
@@ -7,6 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from mmcv.image.geometric import pillow_interp_codes
+from mmengine.logging import print_log
 from mmpretrain.datasets.transforms import RandomResizedCrop
 from mmpretrain.registry import TRANSFORMS
 from PIL import Image
@@ -34,6 +36,18 @@ def _pillow_rule(resample: int) -> str:
     both = np.asarray(image.resize((30, 10), resample))
     across_first = np.asarray(image.resize((30, 40), resample).resize((30, 10), resample))
     return 'h' if np.array_equal(both, across_first) else 'pillow13'
+
+
+@functools.lru_cache(maxsize=None)
+def torch_resizes_uint8(mode: str) -> bool:
+    """Whether the installed torch resizes uint8 images antialiased in ``mode`` (bicubic
+    needs torch >= 2.1, bilinear 2.0); the check can go when the floor is torch 2.1."""
+    try:
+        F.interpolate(torch.zeros(1, 3, 4, 4, dtype=torch.uint8), size=(2, 2), mode=mode,
+                      antialias=True)
+    except RuntimeError:
+        return False
+    return True
 
 
 def vertical_first(resample: int, width: int, height: int, out_w: int, out_h: int) -> bool:
@@ -166,6 +180,11 @@ class LoadRandomResizedCrop(SafeLoadImageFromFile):
             raise ValueError(f"LoadRandomResizedCrop: backend='torch' resizes with "
                              f'{sorted(TORCH_MODES)} only, got {interpolation!r}; use '
                              f"backend='pillow'")
+        if backend == 'torch' and not torch_resizes_uint8(TORCH_MODES[interpolation]):
+            print_log(f"LoadRandomResizedCrop: torch {torch.__version__} has no uint8 "
+                      f"antialiased {interpolation} resize; backend='pillow' is used (exact, "
+                      f'slower)', logger='current', level=logging.WARNING)
+            backend = 'pillow'
         self.crop = RandomResizedCrop(scale, crop_ratio_range, aspect_ratio_range,
                                       max_attempts, interpolation, backend='pillow')
         self.channel_order = channel_order

@@ -229,3 +229,17 @@ def test_bad_options_are_named():
         LoadRandomResizedCrop(scale=224, backend='cv2')
     with pytest.raises(ValueError, match=r"backend='torch' resizes with .* got 'lanczos'"):
         LoadRandomResizedCrop(scale=224, backend='torch', interpolation='lanczos')
+
+
+def test_torch_without_uint8_resize_falls_back_to_pillow(monkeypatch):
+    """torch 2.0 has no uint8 antialiased bicubic: the exact pillow path, with one warning."""
+    from mfm_mm.datasets.transforms import load_crop
+    assert load_crop.torch_resizes_uint8('bicubic') and load_crop.torch_resizes_uint8('bilinear')
+    monkeypatch.setattr(load_crop, 'torch_resizes_uint8', lambda mode: mode != 'bicubic')
+    warnings = []
+    monkeypatch.setattr(load_crop, 'print_log', lambda msg, **kwargs: warnings.append(msg))
+    crop = LoadRandomResizedCrop(scale=224, backend='torch', interpolation='bicubic')
+    assert crop.backend == 'pillow' and len(warnings) == 1
+    assert "no uint8 antialiased bicubic resize; backend='pillow' is used" in warnings[0]
+    assert LoadRandomResizedCrop(scale=224, backend='torch',
+                                 interpolation='bilinear').backend == 'torch'
