@@ -1,4 +1,5 @@
 """Shared fixtures: real bundled photos written in the ImageNet folder layout."""
+import argparse
 import contextlib
 import os
 import os.path as osp
@@ -7,6 +8,7 @@ import sys
 
 import pytest
 import torch
+from mmengine.config import DictAction
 from mmengine.registry import DefaultScope
 
 import mfm_mm  # noqa: F401  registers the modules (and applies the fixes mfm_mm.compat needs)
@@ -30,6 +32,13 @@ def tiny_imagenet(tmp_path_factory) -> str:
     root = str(tmp_path_factory.mktemp('imagenet'))
     write_imagenet_folder(root, crops_per_photo=4, size=96)
     return root
+
+
+def cfg_options(options: list) -> dict:
+    """``--cfg-options`` items (``'key=value'``) parsed as the tools parse them."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *options]).cfg_options
 
 
 def run_tool(args, cwd=REPO, env=None, timeout=600) -> subprocess.CompletedProcess:

@@ -22,11 +22,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import pytest
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 from PIL import Image
 
-from conftest import REPO
+from conftest import REPO, cfg_options
 from mfm_mm.demo import write_coins_ade20k_folder, write_digits_imagenet_folder
 from mfm_mm.engine.runner import build_runner, load_config
 from mfm_mm.utils import innermost_dataset
@@ -321,15 +321,13 @@ def test_own_config_trains_two_iterations_with_a_plain_runner(tiny_imagenet, tmp
     """The "own configs" snippet on CPU as upstream tools run it (``Runner.from_cfg``)."""
     snippet, = [s for s in CONFIGS if s.section == 'Using MFM in your own configs']
     cfg = Config.fromfile(config_file(snippet, str(tmp_path)))
-    options = argparse.ArgumentParser()
-    options.add_argument('--cfg-options', nargs='+', action=DictAction)
-    cfg.merge_from_dict(options.parse_args(['--cfg-options'] + shlex.split(
+    cfg.merge_from_dict(cfg_options(shlex.split(
         f'work_dir={tmp_path}/work_dir train_dataloader.dataset.data_root={tiny_imagenet} '
         'optim_wrapper.type=OptimWrapper train_dataloader.batch_size=2 '
         'train_dataloader.dataset.indices=4 train_dataloader.num_workers=0 '
         'train_dataloader.persistent_workers=False train_cfg.max_epochs=1 '
         'default_hooks.logger.interval=1 model.backbone.arch=deit-tiny '
-        'model.neck.in_channels=192')).cfg_options)
+        'model.neck.in_channels=192')))
     Runner.from_cfg(cfg).train()
     log, = (tmp_path / 'work_dir').glob('*/*.log')
     text = log.read_text()

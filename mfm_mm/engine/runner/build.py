@@ -11,7 +11,7 @@ from ...utils.pipeline import merge_by_type
 from .config_check import check_config
 from .cpu_fallback import adapt_to_cpu, init_cpu_process_group
 from .resume import checkpoints_in
-from .safe_write import check_writable, raise_on_log_write_errors
+from .safe_write import check_writable, raise_on_log_write_errors, startup_bytes
 
 
 def load_config(path: str, launcher: str = 'none', work_dir: Optional[str] = None,
@@ -142,11 +142,12 @@ def switch_on_run_guards(cfg: Config) -> None:
 def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     """Builds the runner the way the project's tools do.
 
-    Checks the config (:func:`check_config`) and, for training, that the work_dir takes a
-    write; switches GPU-only settings when there is no CUDA (:func:`adapt_to_cpu`, and a gloo
-    process group for torchrun) and the project's checkpoint guarantees on
-    (:func:`switch_on_guarantees`), for training its run guards (:func:`switch_on_run_guards`);
-    a failed write of the text log then stops the run naming the file.
+    Checks the config (:func:`check_config`) and, for training, that the work_dir has room
+    for the Runner's start-up writes (:func:`startup_bytes`); switches GPU-only settings when
+    there is no CUDA (:func:`adapt_to_cpu`, and a gloo process group for torchrun) and the
+    project's checkpoint guarantees on (:func:`switch_on_guarantees`), for training its run
+    guards (:func:`switch_on_run_guards`); a failed write of the text log then stops the run
+    naming the file.
 
     Args:
         cfg: The full config (changed in place).
@@ -163,7 +164,7 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     notes = adapt_to_cpu(cfg, distributed=launcher != 'none')
     switch_on_guarantees(cfg)
     if phase == 'train':
-        check_writable(cfg.work_dir)
+        check_writable(cfg.work_dir, startup_bytes(cfg.pretty_text))
         switch_on_run_guards(cfg)
     started = init_cpu_process_group(launcher, cfg.get('env_cfg', {}).get('dist_cfg') or {})
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)

@@ -13,7 +13,7 @@ import shutil
 import sys
 import uuid
 from pathlib import Path
-from typing import ClassVar, Dict, Iterator, List, Union
+from typing import ClassVar, Dict, Iterator, List, TextIO, Union
 
 import cv2
 import numpy as np
@@ -23,7 +23,8 @@ from mmengine.utils import mkdir_or_exist
 from mmengine.visualization import LocalVisBackend
 
 PARTIAL = re.compile(r'^.+\.(?P<pid>\d+)\.(?:partial|tmp)$')
-PROBE_BYTES = 4096  # one page: a disk that takes none is full before the run starts
+# the Runner's start-up log lines besides the config (environment, torch's build details)
+ENVIRONMENT_BYTES = 16384
 
 
 class DiskWriteError(OSError):
@@ -56,16 +57,34 @@ def _write_synced(path: str, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
-def check_writable(folder: str) -> None:
-    """Writes and removes a small file in ``folder``, so that a full disk fails before the run.
+def startup_bytes(config_text: str) -> int:
+    """What mmengine's ``Runner`` writes while it is built, before its text log can be made to
+    raise: the config twice (text log, ``vis_data/config.py``) and the environment.
+
+    Args:
+        config_text: The config's ``pretty_text``.
+
+    Returns:
+        An upper bound in bytes.
+    """
+    return 2 * len(config_text.encode()) + ENVIRONMENT_BYTES
+
+
+def check_writable(folder: str, nbytes: int) -> None:
+    """Writes and removes a file of ``nbytes`` in ``folder``, so that a disk without room for
+    the Runner's start (:func:`startup_bytes`) fails before the run, in one line.
+
+    Args:
+        folder: The work_dir.
+        nbytes: The room the start needs.
 
     Raises:
-        DiskWriteError: ``folder`` cannot take :data:`PROBE_BYTES` (names it and the free space).
+        DiskWriteError: ``folder`` cannot take ``nbytes`` (names it and the free space).
     """
     probe = osp.join(folder, f'.write_probe.{uuid.uuid4().hex}')
     try:
         with _naming(probe):
-            _write_synced(probe, bytes(PROBE_BYTES))
+            _write_synced(probe, bytes(nbytes))
     finally:
         if osp.exists(probe):
             os.remove(probe)
@@ -153,12 +172,37 @@ class AtomicLocalBackend(LocalBackend):
         self.put(obj.encode(encoding), filepath)
 
 
+class _NamingStream:
+    """A text stream whose failed ``write`` / ``flush`` raises :class:`DiskWriteError`."""
+
+    def __init__(self, stream: TextIO, path: str) -> None:
+        self._stream, self._path = stream, path
+
+    def write(self, text: str) -> int:
+        with _naming(self._path):
+            return self._stream.write(text)
+
+    def flush(self) -> None:
+        with _naming(self._path):
+            self._stream.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 class RaisingFileHandler(logging.FileHandler):
-    """``logging.FileHandler`` whose failed write raises :class:`DiskWriteError`."""
+    """``logging.FileHandler`` whose failed write raises :class:`DiskWriteError`, also where
+    mmengine writes to its stream directly (``BaseModule._dump_init_info``)."""
+
+    def _open(self) -> _NamingStream:
+        with _naming(self.baseFilename):
+            return _NamingStream(super()._open(), self.baseFilename)
 
     def handleError(self, record: logging.LogRecord) -> None:
         """Raises for a failed write; other errors are logging's (a traceback)."""
         err = sys.exc_info()[1]
+        if isinstance(err, DiskWriteError):
+            raise err
         if isinstance(err, OSError):
             raise DiskWriteError(self.baseFilename, err) from None
         super().handleError(record)
@@ -168,7 +212,7 @@ def raise_on_log_write_errors(logger: logging.Logger) -> None:
     """Puts a :class:`RaisingFileHandler` in place of each plain ``FileHandler`` of ``logger``
     (``runner.logger``)."""
     for old in [h for h in logger.handlers if type(h) is logging.FileHandler]:
-        new = RaisingFileHandler(old.baseFilename, 'a', encoding=old.encoding, delay=True)
+        new = RaisingFileHandler(old.baseFilename, 'a', encoding=old.encoding)
         new.setFormatter(old.formatter)
         new.setLevel(old.level)
         new.filters = old.filters
