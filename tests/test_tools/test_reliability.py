@@ -191,12 +191,23 @@ def signal_when(args: list, trigger: str, signum: int) -> tuple:
     return proc.returncode, ''.join(seen)
 
 
-@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGUSR1], ids=['SIGTERM', 'SIGUSR1'])
-def test_signalled_run_saves_stops_and_resumes_mid_epoch(reference, tmp_path, signum):
+NO_WORKERS = ['train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False']
+PERSISTENT_WORKERS = ['train_dataloader.num_workers=2', 'train_dataloader.persistent_workers=True']
+
+
+@pytest.mark.parametrize('signum, stopped_with, resumed_with', [
+    (signal.SIGTERM, NO_WORKERS, PERSISTENT_WORKERS),
+    (signal.SIGUSR1, PERSISTENT_WORKERS, NO_WORKERS),
+], ids=['SIGTERM-no-workers-then-persistent', 'SIGUSR1-persistent-workers-then-none'])
+def test_signalled_run_saves_stops_and_resumes_mid_epoch(reference, tmp_path, signum,
+                                                         stopped_with, resumed_with):
+    """The reference ran with 2 workers re-created per epoch; these stop and resume with
+    other loaders, and still draw the reference's losses."""
     options, expected = reference
     options = options + ['custom_hooks.LatestCheckpointHook.interval=4']  # a latest.pth every 4 iterations too
     work_dir = str(tmp_path)
-    code, log = signal_when(train_args(work_dir, options), 'Epoch(train) [2][3/6]', signum)
+    code, log = signal_when(train_args(work_dir, options + stopped_with), 'Epoch(train) [2][3/6]',
+                            signum)
     assert code == 128 + signum, log[-3000:]
     stops = re.findall(rf'{signum.name}: stopped after iteration (\d+), saved (\S+); '
                        'continue with --resume', log)
@@ -211,7 +222,7 @@ def test_signalled_run_saves_stops_and_resumes_mid_epoch(reference, tmp_path, si
         'epoch_1.pth', 'latest.pth']
     assert not glob.glob(osp.join(work_dir, '*.partial'))
 
-    out = run_tool(train_args(work_dir, options, '--resume'))
+    out = run_tool(train_args(work_dir, options + resumed_with, '--resume'))
     assert f'resumed epoch: 1, iter: {stopped}' in out.stdout
     assert f'drawing the {stopped - 6} batches of epoch 2 trained before the stop' in out.stdout
     resumed = last_run_losses(work_dir)
