@@ -1,8 +1,10 @@
 """Shared fixtures: real bundled photos written in the ImageNet folder layout."""
 import argparse
 import contextlib
+import io
 import os
 import os.path as osp
+import runpy
 import subprocess
 import sys
 
@@ -54,6 +56,25 @@ def run_tool(args, cwd=REPO, env=None, timeout=600) -> subprocess.CompletedProce
 
 
 PYTHON = sys.executable
+
+
+def run_script(script: str, *args: str) -> subprocess.CompletedProcess:
+    """Runs ``script`` (relative to the repository) as ``__main__`` in this process, as the
+    command line would, without an interpreter start; its exit code, stdout and stderr (a
+    ``SystemExit`` message goes to stderr with code 1, as the interpreter does)."""
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    argv = sys.argv
+    sys.argv = [script, *args]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            runpy.run_path(osp.join(REPO, script), run_name='__main__')
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+        if isinstance(stop.code, str):
+            err.write(stop.code + '\n')
+    finally:
+        sys.argv = argv
+    return subprocess.CompletedProcess([script, *args], code, out.getvalue(), err.getvalue())
 
 
 def _cpu_autocast_supports(dtype: torch.dtype) -> bool:

@@ -1,6 +1,5 @@
 """tools/model_converters/conmim_teacher_to_backbone.py: teacher weights -> fine-tuning."""
 import os.path as osp
-import subprocess
 
 import pytest
 import torch
@@ -11,7 +10,7 @@ from mmengine.registry import DefaultScope, init_default_scope
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from conftest import PYTHON, REPO, run_tool
+from conftest import PYTHON, REPO, run_script, run_tool
 from mfm_mm.engine.runner import adapt_to_cpu
 
 TOOL = 'tools/model_converters/conmim_teacher_to_backbone.py'
@@ -97,7 +96,7 @@ def build_segmentor(dst: str, img_size: int):
 @pytest.fixture(scope='module')
 def teacher_backbone(conmim_checkpoint, tmp_path_factory):
     dst = str(tmp_path_factory.mktemp('converted') / 'teacher_backbone.pth')
-    run_tool([PYTHON, TOOL, conmim_checkpoint[0], dst])
+    assert run_script(TOOL, conmim_checkpoint[0], dst).returncode == 0
     return dst
 
 
@@ -133,8 +132,7 @@ def test_bad_sources_get_a_clear_error(make_src, message, tmp_path):
         torch.save(dict(state_dict={'backbone.cls_token': torch.zeros(1, 1, 8)}), src)
     else:
         src = make_src(tmp_path)
-    proc = subprocess.run([PYTHON, TOOL, src, str(tmp_path / 'out.pth')], cwd=REPO,
-                          capture_output=True, text=True)
+    proc = run_script(TOOL, src, str(tmp_path / 'out.pth'))
     assert proc.returncode != 0
     assert message in proc.stderr and 'Traceback' not in proc.stderr
     assert not osp.exists(tmp_path / 'out.pth')

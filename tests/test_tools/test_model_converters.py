@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from conftest import PYTHON, REPO, run_tool
+from conftest import PYTHON, REPO, run_script, run_tool
 from helpers.official_releases import mfm_vit_pretrain, save_release
 from mfm_mm.demo import COIN_CLASSES, DIGIT_CLASSES, classification_options, segmentation_options
 from mfm_mm.apis.checkpoint import load_backbone_weights
@@ -30,9 +30,15 @@ def mfm_checkpoint(tiny_imagenet, tmp_path_factory) -> str:
     return pretrained_tiny_mfm(tiny_imagenet, str(tmp_path_factory.mktemp('tiny_mfm')))
 
 
+def run_converter(tool: str, *args: str) -> subprocess.CompletedProcess:
+    """``tools/model_converters/<tool>.py ARGS`` in this process."""
+    return run_script(f'tools/model_converters/{tool}.py', *args)
+
+
 def convert(tool: str, src: str, dst: str, *args: str) -> dict:
     """Runs a converter and returns the written state dict (a plain weights-only load)."""
-    run_tool([PYTHON, f'tools/model_converters/{tool}.py', src, dst, *args])
+    proc = run_converter(tool, src, dst, *args)
+    assert proc.returncode == 0, proc.stderr
     return torch.load(dst, map_location='cpu', weights_only=True)['state_dict']
 
 
@@ -144,18 +150,11 @@ def test_bad_sources_get_a_clear_error(tmp_path):
             load_backbone_weights(src)
         assert src in str(error.value)
     for tool in ('mfm2mmpretrain', 'mfm2mmseg'):
-        proc = subprocess.run([PYTHON, f'tools/model_converters/{tool}.py',
-                               str(not_a_checkpoint), str(tmp_path / 'out.pth')],
-                              cwd=REPO, capture_output=True, text=True)
+        proc = run_converter(tool, str(not_a_checkpoint), str(tmp_path / 'out.pth'))
         assert proc.returncode != 0
         assert f'{tool}: {not_a_checkpoint} is not a PyTorch checkpoint' in proc.stderr
         assert 'Traceback' not in proc.stderr
     assert not (tmp_path / 'out.pth').exists()
-
-
-def run_converter(tool: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, f'tools/model_converters/{tool}.py', *args], cwd=REPO,
-                          capture_output=True, text=True)
 
 
 @pytest.mark.slow
@@ -180,8 +179,7 @@ class Payload:
         return os.system, ('touch PWNED',)
 
 
-@pytest.mark.slow
-def test_non_checkpoints_and_bad_outputs_get_one_line(tmp_path):
+def test_non_checkpoints_and_bad_outputs_get_one_line(tmp_path, monkeypatch):
     old_pickle = tmp_path / 'old.pth'
     with open(old_pickle, 'wb') as f:
         pickle.dump({'model': Payload()}, f)
@@ -190,6 +188,7 @@ def test_non_checkpoints_and_bad_outputs_get_one_line(tmp_path):
               f'refused to load {old_pickle}: it would run posix.system while unpickling'),
              ((src, str(tmp_path)), f'output {tmp_path} is a directory: give a file name'),
              ((src, str(tmp_path / 'ok.pth' / 'x.pth')), f'{tmp_path / "ok.pth"} is a file')]
+    monkeypatch.chdir(tmp_path)  # where the payload's `touch PWNED` would land
     for tool, tool_cases in (('mfm2mmpretrain', cases), ('mfm2mmseg', cases[1:2])):
         for args, message in tool_cases:
             proc = run_converter(tool, *args)
