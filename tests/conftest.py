@@ -7,24 +7,47 @@ import os.path as osp
 import runpy
 import subprocess
 import sys
+import traceback
 
 import pytest
 import torch
 from mmengine.config import DictAction
-from mmengine.registry import DefaultScope
+from mmengine.utils import ManagerMixin
 
 import mfm_mm  # noqa: F401  registers the modules (and applies the fixes mfm_mm.compat needs)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
+@contextlib.contextmanager
+def global_instances_restored():
+    """mmengine's global instances (default scope, loggers, message hubs, visualizers) as they
+    were before the block: a Runner built in it leaves its scope current and keeps its
+    visualizer under a fixed name (mmseg's ``'visualizer'``), which the next Runner would
+    reuse, writing into the earlier run's work_dir."""
+    saved = {cls: cls._instance_dict.copy() for cls in _manager_classes()}
+    try:
+        yield
+    finally:
+        for cls in _manager_classes():  # classes first imported in the block start empty
+            cls._instance_dict.clear()
+            cls._instance_dict.update(saved.get(cls, {}))
+
+
+def _manager_classes() -> list:
+    """``ManagerMixin`` and every subclass imported so far (each has its own instances)."""
+    classes, todo = [], [ManagerMixin]
+    while todo:
+        classes.append(todo.pop())
+        todo.extend(classes[-1].__subclasses__())
+    return classes
+
+
 @pytest.fixture(autouse=True)
-def _default_scope_restored():
-    """A Runner built in a test leaves its scope current; the next test starts without it."""
-    scopes = DefaultScope._instance_dict.copy()
-    yield
-    DefaultScope._instance_dict.clear()
-    DefaultScope._instance_dict.update(scopes)
+def _global_instances_restored():
+    """Each test starts with the global instances of the one before it."""
+    with global_instances_restored():
+        yield
 
 
 @pytest.fixture(scope='session')
@@ -61,17 +84,22 @@ PYTHON = sys.executable
 def run_script(script: str, *args: str) -> subprocess.CompletedProcess:
     """Runs ``script`` (relative to the repository) as ``__main__`` in this process, as the
     command line would, without an interpreter start; its exit code, stdout and stderr (a
-    ``SystemExit`` message goes to stderr with code 1, as the interpreter does)."""
+    ``SystemExit`` message or an uncaught exception's traceback go to stderr with code 1, as
+    the interpreter does)."""
     out, err, code = io.StringIO(), io.StringIO(), 0
     argv = sys.argv
     sys.argv = [script, *args]
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                global_instances_restored():
             runpy.run_path(osp.join(REPO, script), run_name='__main__')
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
         if isinstance(stop.code, str):
             err.write(stop.code + '\n')
+    except Exception:  # noqa: BLE001  what the interpreter prints for an uncaught exception
+        code = 1
+        err.write(traceback.format_exc())
     finally:
         sys.argv = argv
     return subprocess.CompletedProcess([script, *args], code, out.getvalue(), err.getvalue())

@@ -3,7 +3,6 @@ converted and fine-tuned (digits, ImageNet layout) and segmented (coins, ADE20K 
 through the runners, and validation reports accuracy / mIoU."""
 import glob
 import json
-import os
 import os.path as osp
 import re
 import socket
@@ -11,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import PYTHON, REPO, run_tool
+from conftest import PYTHON, REPO, run_script, run_tool
 from helpers.official_releases import EMBED, FFN, mfm_vit_pretrain, save_release, vit_weights
 from mfm_mm.demo import (COIN_CLASSES, DIGIT_CLASSES, as_cli, classification_options,
                          segmentation_options, write_coins_ade20k_folder,
@@ -101,10 +100,9 @@ def test_segmentation_chain_reports_miou(mfm_checkpoint, tmp_path):
 
 
 def train(config: str, work_dir: str, options: dict) -> subprocess.CompletedProcess:
-    """tools/train.py on one CPU process (the return code is the caller's to check)."""
-    return subprocess.run([PYTHON, 'tools/train.py', config, '--work-dir', work_dir,
-                           '--cfg-options', *as_cli(options)], cwd=REPO, capture_output=True,
-                          text=True, env=dict(os.environ, OMP_NUM_THREADS='1'), timeout=600)
+    """tools/train.py in this process (the return code is the caller's to check)."""
+    return run_script('tools/train.py', config, '--work-dir', work_dir, '--cfg-options',
+                      *as_cli(options))
 
 
 def assert_guard_stops(proc: subprocess.CompletedProcess, release: str, counts: str,
@@ -132,8 +130,8 @@ def test_upernet_stops_on_an_unconverted_release_and_trains_on_the_converted_one
     assert_guard_stops(train(UPERNET, str(tmp_path / 'raw'), options), release, '66 of 66', 'MAE',
                        'mfm2mmseg')
     converted = str(tmp_path / 'mmseg_backbone.pth')
-    out = run_tool([PYTHON, 'tools/model_converters/mfm2mmseg.py', release, converted,
-                    '--img-size', '64']).stdout
+    out = run_script('tools/model_converters/mfm2mmseg.py', release, converted,
+                     '--img-size', '64').stdout
     assert out.startswith('detected: MFM ViT pre-train (official')
     options['model.backbone.init_cfg.checkpoint'] = converted
     proc = train(UPERNET, str(tmp_path / 'converted'), options)
@@ -153,7 +151,7 @@ def test_finetune_stops_on_an_unconverted_release_and_trains_on_the_converted_on
     assert_guard_stops(train(FINETUNE, str(tmp_path / 'raw'), options), release, '56 of 58',
                        'BEiTViT', 'mfm2mmpretrain')
     converted = str(tmp_path / 'mmpretrain_backbone.pth')
-    run_tool([PYTHON, 'tools/model_converters/mfm2mmpretrain.py', release, converted])
+    assert run_script('tools/model_converters/mfm2mmpretrain.py', release, converted).returncode == 0
     options['model.backbone.init_cfg.checkpoint'] = converted
     proc = train(FINETUNE, str(tmp_path / 'converted'), options)
     assert proc.returncode == 0, proc.stderr[-3000:]
