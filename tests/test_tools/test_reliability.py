@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import torch
 
-from conftest import PYTHON, REPO, cfg_options, run_tool, small_tmpfs
+from conftest import PYTHON, REPO, cfg_options, run_script, run_tool, small_tmpfs
 from mfm_mm.engine.runner import load_checkpoint_file
 from mfm_mm.engine.runner import is_complete_checkpoint, load_config, startup_bytes
 from test_tools.test_train import DEMO, free_port, small_run_options
@@ -279,8 +279,7 @@ def one_epoch(tiny_imagenet, tmp_path_factory):
 ], ids=['batch size', 'model width'])
 def test_resume_into_a_changed_run_stops_before_training(one_epoch, tmp_path, change, message):
     work_dir, options = one_epoch
-    proc = subprocess.run(train_args(work_dir, options + change, '--resume'), cwd=REPO,
-                          capture_output=True, text=True)
+    proc = run_script(*train_args(work_dir, options + change, '--resume')[1:])
     assert proc.returncode == 1
     checkpoint = osp.join(work_dir, 'epoch_1.pth')
     assert f'ValueError: cannot resume {checkpoint}: {message}' in proc.stderr
@@ -297,8 +296,7 @@ def test_a_bad_annotation_line_stops_the_build_naming_file_and_line(tiny_imagene
     lines[6] = lines[6].rsplit(' ', 1)[0]  # no label
     (tmp_path / 'meta' / 'train.txt').write_text('\n'.join(lines) + '\n')
     options = small_run_options(str(tmp_path), epochs=1)
-    proc = subprocess.run(train_args(str(tmp_path / 'run'), options), cwd=REPO,
-                          capture_output=True, text=True)
+    proc = run_script(*train_args(str(tmp_path / 'run'), options)[1:])
     assert proc.returncode == 1
     assert (f'ValueError: {tmp_path}/meta/train.txt: 1 malformed line(s), expected "<image '
             f"path> <integer label>\": line 7: '{lines[6]}'") in proc.stderr

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from conftest import PYTHON, REPO, run_tool
+from conftest import PYTHON, REPO, run_script, run_tool
 from mfm_mm.engine.runner import load_checkpoint_file
 
 DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
@@ -91,11 +91,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.slow
 def test_test_tool_refuses_a_pretraining_config(tmp_path):
-    import subprocess
-    proc = subprocess.run([PYTHON, 'tools/test.py', DEMO, str(tmp_path / 'x.pth')], cwd=REPO,
-                          capture_output=True, text=True)
+    proc = run_script('tools/test.py', DEMO, str(tmp_path / 'x.pth'))
     assert proc.returncode != 0
     assert 'has no test_dataloader' in proc.stderr and 'Traceback' not in proc.stderr
 
