@@ -79,8 +79,7 @@ def test_resnet_pretrains(tiny_imagenet, tmp_path):
         # 48 images swings the mean more than 6 epochs of training move it)
         'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.low_pass_prob=1.0']
     options.remove('model.backbone.img_size=64')
-    out = run_tool([PYTHON, 'tools/train.py', RESNET, '--work-dir', work_dir,
-                    '--cfg-options', *options])
+    run_tool([PYTHON, 'tools/train.py', RESNET, '--work-dir', work_dir, '--cfg-options', *options])
     assert_loss_goes_down(logged_losses(work_dir))
     assert osp.isfile(osp.join(work_dir, 'epoch_6.pth'))
 
