@@ -10,7 +10,14 @@ import sys
 import traceback
 
 import pytest
-import torch
+
+if os.environ.get('PYTEST_XDIST_WORKER') and 'OMP_NUM_THREADS' not in os.environ:
+    # `make test` runs two test processes on two cores: one thread each, for them and the runs
+    # they start (OpenMP threads spin while they wait; 2 x 2 of them on 2 cores ran in-process
+    # trainings many times slower than alone: FAMT refresh hook test 69 s vs 2 s)
+    os.environ['OMP_NUM_THREADS'] = '1'
+
+import torch  # noqa: E402  reads OMP_NUM_THREADS when first imported
 from mmengine.config import DictAction
 from mmengine.utils import ManagerMixin
 
