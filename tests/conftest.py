@@ -19,6 +19,7 @@ if os.environ.get('PYTEST_XDIST_WORKER') and 'OMP_NUM_THREADS' not in os.environ
 
 import torch  # noqa: E402  reads OMP_NUM_THREADS when first imported
 from mmengine.config import DictAction
+from mmengine.runner import CheckpointLoader
 from mmengine.utils import ManagerMixin
 
 import mfm_mm  # noqa: F401  registers the modules (and applies the fixes mfm_mm.compat needs)
@@ -27,18 +28,23 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 @contextlib.contextmanager
-def global_instances_restored():
-    """mmengine's global instances (default scope, loggers, message hubs, visualizers) as they
-    were before the block: a Runner built in it leaves its scope current and keeps its
-    visualizer under a fixed name (mmseg's ``'visualizer'``), which the next Runner would
-    reuse, writing into the earlier run's work_dir."""
+def mmengine_globals_restored():
+    """mmengine's process-wide state as it was before the block: its global instances
+    (default scope, loggers, message hubs, visualizers) and checkpoint loaders. A Runner
+    built in the block leaves its scope current and keeps its visualizer under a fixed name
+    (mmseg's ``'visualizer'``), which the next Runner would reuse, writing into the earlier
+    run's work_dir; a run that raises never reaches the ``after_run`` that gives the loader
+    back (a tool's process ends there)."""
     saved = {cls: cls._instance_dict.copy() for cls in _manager_classes()}
+    loaders = CheckpointLoader._schemes.copy()
     try:
         yield
     finally:
         for cls in _manager_classes():  # classes first imported in the block start empty
             cls._instance_dict.clear()
             cls._instance_dict.update(saved.get(cls, {}))
+        CheckpointLoader._schemes.clear()
+        CheckpointLoader._schemes.update(loaders)
 
 
 def _manager_classes() -> list:
@@ -51,9 +57,9 @@ def _manager_classes() -> list:
 
 
 @pytest.fixture(autouse=True)
-def _global_instances_restored():
-    """Each test starts with the global instances of the one before it."""
-    with global_instances_restored():
+def _mmengine_globals_restored():
+    """Each test starts with mmengine's process-wide state of the one before it."""
+    with mmengine_globals_restored():
         yield
 
 
@@ -98,7 +104,7 @@ def run_script(script: str, *args: str) -> subprocess.CompletedProcess:
     sys.argv = [script, *args]
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-                global_instances_restored():
+                mmengine_globals_restored():
             runpy.run_path(osp.join(REPO, script), run_name='__main__')
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1

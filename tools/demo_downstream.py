@@ -25,7 +25,7 @@ from mmengine.config import Config
 import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_mnist_folders
 from mfm_mm.demo.compare import compare, format_table, plot_curves, summarize
-from mfm_mm.demo.downstream import schedule_options
+from mfm_mm.demo.downstream import task_options
 from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, default_jobs, describe
 from mfm_mm.apis.checkpoint import load_backbone_weights, save_weights
@@ -41,7 +41,6 @@ RANDOM_INIT = [
     dict(type='TruncNormal', std=0.02, layer='Conv2d'),
     dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0),
 ]
-LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,16 +64,6 @@ def parse_args() -> argparse.Namespace:
                         'process (default: usable cores // torch threads, one thread per run '
                         'unless --threads or the environment say otherwise)')
     return parser.parse_args()
-
-
-def task_options(data_root: str, warmup: int, end: int, by_epoch: bool) -> dict:
-    """Data root and schedule length shared by both arms of one task."""
-    options = schedule_options(warmup, end, by_epoch)
-    options.pop('randomness.seed')  # set per run by mfm_mm.demo.compare
-    if by_epoch:
-        options['train_cfg.val_interval'] = 1  # a point of the curve per epoch
-    options.update({f'{loader}.dataset.data_root': data_root for loader in LOADERS})
-    return options
 
 
 def check_arch(weights: dict, config: str) -> None:
@@ -129,7 +118,7 @@ def main() -> None:
     for title, (config, folder, metric, end, by_epoch, inits) in tasks.items():
         task_start = time.time()
         options = task_options(osp.join(args.data_root, folder), max(1, end // 10), end,
-                               by_epoch)
+                               by_epoch, decay='CosineAnnealingLR' if by_epoch else 'PolyLR')
         curves[title] = compare(config, osp.join(args.work_dir, folder), options, inits,
                                 args.seeds, metric, jobs)
         points = len(curves[title]['mfm'][0])

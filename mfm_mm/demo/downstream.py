@@ -10,29 +10,52 @@ Options = Dict[str, Any]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
-def schedule_options(warmup: int, end: int, by_epoch: bool, single: bool = False) -> Options:
+def schedule_options(warmup: int, end: int, by_epoch: bool,
+                     decay: Optional[str] = None) -> Options:
     """Options for a warm-up then a decay over ``end`` epochs or iterations, seed 0.
 
     Args:
         warmup: Warm-up length.
         end: Training length; also the checkpoint and validation interval.
         by_epoch: Epochs (classification) or iterations (segmentation).
-        single: The config's schedule is one ``WarmupCosineLR`` (the benchmarks' ViT
-            fine-tune) rather than a warm-up + decay pair (the demo's downstream configs).
+        decay: The type of the config's decay scheduler after its ``LinearLR`` warm-up
+            (``'PolyLR'``, ``'CosineAnnealingLR'``: the demo's downstream configs and the
+            UperNet benchmark); ``None``: the config's schedule is one ``WarmupCosineLR``
+            (the benchmarks' ViT fine-tune).
 
     Returns:
-        ``--cfg-options`` as a dict.
+        ``--cfg-options`` as a dict (schedulers named by type).
     """
-    if single:
+    if decay is None:
         options = {'param_scheduler.warmup': warmup, 'param_scheduler.end': end}
     else:
-        options = {'param_scheduler.0.end': warmup, 'param_scheduler.1.begin': warmup,
-                   'param_scheduler.1.end': end}
-        if by_epoch:
-            options['param_scheduler.1.T_max'] = end - warmup
+        options = {'param_scheduler.LinearLR.end': warmup,
+                   f'param_scheduler.{decay}.begin': warmup, f'param_scheduler.{decay}.end': end}
+        if decay == 'CosineAnnealingLR':
+            options[f'param_scheduler.{decay}.T_max'] = end - warmup
     options.update({'default_hooks.checkpoint.interval': end, 'train_cfg.val_interval': end,
                     'randomness.seed': 0,
                     'train_cfg.max_epochs' if by_epoch else 'train_cfg.max_iters': end})
+    return options
+
+
+def task_options(data_root: str, warmup: int, end: int, by_epoch: bool,
+                 decay: Optional[str] = None) -> Options:
+    """:func:`schedule_options` without the seed (``mfm_mm.demo.compare`` seeds each run) and
+    with the data root of every loader: what both arms of a demo task share.
+
+    Args:
+        data_root: The task's dataset root.
+        warmup, end, by_epoch, decay: As for :func:`schedule_options`.
+
+    Returns:
+        ``--cfg-options`` as a dict; by epoch, a validation after every epoch.
+    """
+    options = schedule_options(warmup, end, by_epoch, decay)
+    options.pop('randomness.seed')
+    if by_epoch:
+        options['train_cfg.val_interval'] = 1  # a point of the curve per epoch
+    options.update({f'{loader}.dataset.data_root': data_root for loader in LOADERS})
     return options
 
 
@@ -66,7 +89,7 @@ def classification_options(data_root: str, classes: Sequence[str], arch: dict,
         ``--cfg-options`` as a dict.
     """
     options = _datasets(data_root, classes, batch_size)
-    options.update(schedule_options(1, epochs, by_epoch=True, single=True))
+    options.update(schedule_options(1, epochs, by_epoch=True))
     options.update({f'model.backbone.arch.{key}': value for key, value in arch.items()})
     options.update({
         'model.backbone.arch._delete_': True,
@@ -114,11 +137,11 @@ def segmentation_options(data_root: str, classes: Sequence[str], arch: dict,
     layers, dims = arch['num_layers'], arch['embed_dims']
     out_indices = list(out_indices or [round(layers * k / 12) - 1 for k in (4, 6, 8, 12)])
     options = _datasets(data_root, classes, batch_size)
-    options.update(schedule_options(max(1, iters // 10), iters, by_epoch=False))
+    options.update(schedule_options(max(1, iters // 10), iters, by_epoch=False, decay='PolyLR'))
     for loader in LOADERS:
         options.update({f'{loader}.dataset.type': 'BaseSegDataset',
                         f'{loader}.dataset.reduce_zero_label': True})
-        resize = 2 if loader == 'train_dataloader' else 1  # index of the Resize transform
+        resize = 'RandomResize' if loader == 'train_dataloader' else 'Resize'
         options[f'{loader}.dataset.pipeline.{resize}.scale'] = (4 * image_size, image_size)
     options.update({
         'model.backbone.img_size': (crop, crop),

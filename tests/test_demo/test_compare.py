@@ -110,7 +110,8 @@ def test_parallel_runs_train_exactly_like_serial_ones(mfm_checkpoint, mnist_root
                              str(tmp_path / 'backbone.pth'))
     options = {f'{loader}.dataset.data_root': osp.join(mnist_root, 'classification')
                for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
-    options.update(schedule_options(1, 2, by_epoch=True), **{'train_cfg.val_interval': 1})
+    options.update(schedule_options(1, 2, by_epoch=True, decay='CosineAnnealingLR'),
+                   **{'train_cfg.val_interval': 1})
     inits = {'mfm': dict(type='Pretrained', checkpoint=converted, prefix='backbone.'),
              'random': RANDOM_INIT}
     curves = {jobs: compare(FINETUNE, str(tmp_path / f'jobs{jobs}'), options, inits, [0, 1],

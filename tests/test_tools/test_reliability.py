@@ -252,7 +252,7 @@ def test_second_run_in_a_work_dir_stops_and_a_stale_lock_is_taken_over(tiny_imag
     options[options.index('train_cfg.max_epochs=50')] = 'train_cfg.max_epochs=1'
     options[options.index('param_scheduler.end=50')] = 'param_scheduler.end=1'
     options[options.index('param_scheduler.warmup=1')] = 'param_scheduler.warmup=0'
-    out = run_tool(train_args(work_dir, options, '--resume'))
+    out = run_tool(train_args(work_dir, options))  # a new run: the killed one may have saved
     assert (f'work_dir lock: took over the stale lock of PID {first.pid} on '
             f'{socket.gethostname()} (that process is gone)') in out.stdout
     assert sorted(last_run_losses(work_dir)) == list(range(1, 7))
