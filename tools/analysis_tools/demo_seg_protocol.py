@@ -61,6 +61,8 @@ def parse_args() -> argparse.Namespace:
                         default=DEFAULT_LRS['fine-tune'])
     parser.add_argument('--probe-lrs', type=float, nargs='+',
                         default=DEFAULT_LRS['frozen probe'])
+    parser.add_argument('--train-per-class', type=int, default=50)
+    parser.add_argument('--val-per-class', type=int, default=100)
     parser.add_argument('--jobs', type=int, help='runs at a time (default: usable cores)')
     return parser.parse_args()
 
@@ -101,7 +103,7 @@ def main() -> None:
         weights = load_backbone_weights(args.checkpoint)
     except (FileNotFoundError, ValueError) as err:
         raise SystemExit(f'{err}\nrun `make demo` (tools/demo.py) first to pre-train MFM')
-    counts = write_mnist_folders(args.data_root)
+    counts = write_mnist_folders(args.data_root, args.train_per_class, args.val_per_class)
     cfg = Config.fromfile(UPERNET)
     iters = cfg.train_cfg.max_iters if args.iters is None else args.iters
     segmentor = save_weights(
@@ -137,7 +139,7 @@ def main() -> None:
                        selection={p: {str(lr): s for lr, s in g.items()}
                                   for p, g in grids.items()},
                        report=results, seconds=time.time() - start), f, indent=1)
-    print(f'\nselection mIoU (%) on 100 of the labelled digits, {iters} iterations, '
+    print(f'\nselection mIoU (%) on every fifth labelled digit, {iters} iterations, '
           f'seeds {args.seeds}:\n\n{format_grid(grids)}\n\n'
           f'report mIoU (%) on the {counts["val"]} held-out digits at each arm\'s lr:\n\n'
           f'{format_table(results)}\n\nfinished in '
