@@ -69,7 +69,7 @@ def test_finetune_chain_reports_accuracy(mfm_checkpoint, tmp_path):
                                      batch_size=8)
     benchmark(FINETUNE, mfm_checkpoint, work_dir, options)
     log = log_file(work_dir)
-    converted = osp.join(work_dir, 'pretrain', 'epoch_1.pth')
+    converted = osp.join(work_dir, 'pretrain', osp.basename(mfm_checkpoint))
     assert f'PretrainedInit: load from {converted}' in log
     assert 'missing keys in source state_dict: ln2.weight, ln2.bias' in log  # the new fc norm
     rows = scalars(work_dir)

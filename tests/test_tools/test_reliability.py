@@ -16,21 +16,9 @@ from conftest import PYTHON, REPO, cfg_options, run_script, run_tool, small_tmpf
 from mfm_mm.engine.runner import load_checkpoint_file
 from mfm_mm.engine.runner import is_complete_checkpoint, load_config, startup_bytes
 from test_tools.test_train import DEMO, free_port, small_run_options
+from tiny_mfm import last_run_losses, reference_run, train_args
 
 pytestmark = pytest.mark.slow
-
-
-def last_run_losses(work_dir: str) -> dict:
-    """``{iter: loss}`` of the most recent run in ``work_dir``."""
-    path = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))[-1]
-    with open(path) as f:
-        rows = [json.loads(line) for line in f]
-    return {row['iter']: row['loss'] for row in rows if 'loss' in row}
-
-
-def train_args(work_dir: str, options: list, *extra: str) -> list:
-    return [PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, *extra,
-            '--cfg-options', *options]
 
 
 def kill_when(args: list, trigger: str) -> str:
@@ -42,13 +30,9 @@ def kill_when(args: list, trigger: str) -> str:
 
 @pytest.fixture(scope='module')
 def reference(tiny_imagenet, tmp_path_factory):
-    """An uninterrupted 4-epoch run (24 iterations), a checkpoint per epoch."""
-    options = small_run_options(tiny_imagenet, epochs=4) + ['default_hooks.checkpoint.interval=1']
-    work_dir = str(tmp_path_factory.mktemp('reference'))
-    run_tool(train_args(work_dir, options))
-    losses = last_run_losses(work_dir)
-    assert sorted(losses) == list(range(1, 25))
-    return options, losses
+    """The shared uninterrupted 4-epoch run (24 iterations; tiny_mfm.reference_run)."""
+    run = reference_run(tiny_imagenet, str(tmp_path_factory.mktemp('reference')))
+    return run.options, run.losses
 
 
 @pytest.mark.parametrize('trigger, resumed_from', [

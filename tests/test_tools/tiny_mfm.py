@@ -1,29 +1,56 @@
-"""A tiny MFM ViT pre-trained through tools/train.py, shared by the downstream tests."""
+"""One tiny MFM pre-training run through tools/train.py, shared by the reliability (the
+uninterrupted reference), conversion and downstream tests of a test process."""
+import glob
+import json
 import os.path as osp
+from typing import Dict, List, NamedTuple
 
-from conftest import PYTHON, REPO, run_tool
-
-DEMO = osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')
-_CHECKPOINTS = {}
+from conftest import PYTHON, run_tool
+from test_tools.test_train import DEMO, small_run_options
 
 
-def pretrained_tiny_mfm(data_root: str, work_dir: str) -> str:
-    """Pre-trains the demo ViT (6 layers, 192 channels) at 64 px for one epoch, once.
+class ReferenceRun(NamedTuple):
+    """The run's ``--cfg-options``, work_dir and ``{iter: loss}``."""
+    options: List[str]
+    work_dir: str
+    losses: Dict[int, float]
+
+
+_RUNS: Dict[str, ReferenceRun] = {}
+
+
+def train_args(work_dir: str, options: list, *extra: str) -> list:
+    """``tools/train.py`` on the demo ViT config."""
+    return [PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, *extra,
+            '--cfg-options', *options]
+
+
+def last_run_losses(work_dir: str) -> Dict[int, float]:
+    """``{iter: loss}`` of the most recent run in ``work_dir``."""
+    path = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))[-1]
+    with open(path) as f:
+        rows = [json.loads(line) for line in f]
+    return {row['iter']: row['loss'] for row in rows if 'loss' in row}
+
+
+def reference_run(data_root: str, work_dir: str) -> ReferenceRun:
+    """The demo ViT (6 layers, 192 channels) at 64 px for 4 epochs (24 iterations of batch 8,
+    2 workers), a checkpoint per epoch (the last one kept); run once per process.
 
     Args:
         data_root: ImageNet-layout photos (the ``tiny_imagenet`` fixture).
-        work_dir: Where the run writes; reused by later calls in this session.
-
-    Returns:
-        The checkpoint, ``{work_dir}/epoch_1.pth``.
+        work_dir: Where the run writes; later calls reuse the first call's run.
     """
-    if data_root not in _CHECKPOINTS:
-        run_tool([PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, '--cfg-options',
-                  f'train_dataloader.dataset.data_root={data_root}',
-                  'train_dataloader.batch_size=8', 'train_dataloader.num_workers=1',
-                  'train_dataloader.dataset.pipeline.LoadRandomResizedCrop.scale=64',
-                  'train_dataloader.dataset.pipeline.FrequencyMaskGenerator.radius=4', 'model.backbone.img_size=64',
-                  'train_cfg.max_epochs=1', 'param_scheduler.warmup=0',
-                  'param_scheduler.end=1', 'custom_hooks=[]', 'randomness.seed=0'])
-        _CHECKPOINTS[data_root] = osp.join(work_dir, 'epoch_1.pth')
-    return _CHECKPOINTS[data_root]
+    if data_root not in _RUNS:
+        options = small_run_options(data_root, epochs=4) + ['default_hooks.checkpoint.interval=1']
+        run_tool(train_args(work_dir, options))
+        losses = last_run_losses(work_dir)
+        assert sorted(losses) == list(range(1, 25))
+        _RUNS[data_root] = ReferenceRun(options, work_dir, losses)
+    return _RUNS[data_root]
+
+
+def pretrained_tiny_mfm(data_root: str, work_dir: str) -> str:
+    """The reference run's checkpoint, ``epoch_4.pth`` (the demo config keeps the last one;
+    see :func:`reference_run`)."""
+    return osp.join(reference_run(data_root, work_dir).work_dir, 'epoch_4.pth')
