@@ -222,8 +222,7 @@ def test_second_run_in_a_work_dir_stops_and_a_stale_lock_is_taken_over(tiny_imag
     for line in first.stdout:
         if 'Epoch(train)' in line:  # training, so past the lock
             break
-    second = subprocess.run(train_args(work_dir, options), cwd=REPO, capture_output=True,
-                            text=True)
+    second = run_script(*train_args(work_dir, options)[1:])  # in this process: another pid
     alive = first.poll() is None
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
