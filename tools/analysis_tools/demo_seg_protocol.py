@@ -46,7 +46,7 @@ FROZEN = {'optim_wrapper.constructor': 'DefaultOptimWrapperConstructor',
           'optim_wrapper.paramwise_cfg': dict(
               _delete_=True, custom_keys={'backbone': dict(lr_mult=0.0, decay_mult=0.0)})}
 PROTOCOLS = {'fine-tune': {}, 'frozen probe': FROZEN}
-DEFAULT_LRS = {'fine-tune': [3e-4, 1e-3, 3e-3], 'frozen probe': [1e-3, 3e-3, 1e-2]}
+DEFAULT_LRS = {'fine-tune': [3e-3, 1e-2, 3e-2], 'frozen probe': [1e-2, 3e-2, 1e-1]}
 
 
 def parse_args() -> argparse.Namespace:
