@@ -3,7 +3,6 @@ import io
 import os
 import os.path as osp
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -148,10 +147,9 @@ def test_a_listed_fifo_is_refused_at_once_not_opened(tmp_path, skip):
             outcome['error'] = str(err)
 
     worker = threading.Thread(target=load, daemon=True)
-    start = time.perf_counter()
     worker.start()
-    worker.join(timeout=1.0)
-    assert not worker.is_alive() and time.perf_counter() - start < 1.0
+    worker.join(timeout=60)  # an opened FIFO without a writer would block for ever
+    assert not worker.is_alive()
     if skip:
         assert outcome == {'result': None} and loader.skipped == 1
     else:
