@@ -26,10 +26,11 @@ import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_mnist_folders
 from mfm_mm.demo.compare import compare, format_table, plot_curves, summarize
 from mfm_mm.demo.downstream import task_options
+from mfm_mm.demo.pretrained import load_demo_weights, save_mmseg_backbone
 from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, default_jobs, describe
-from mfm_mm.apis.checkpoint import load_backbone_weights, save_weights
-from mfm_mm.apis.convert_weights import to_mmpretrain, to_mmseg, vit_arch
+from mfm_mm.apis.checkpoint import save_weights
+from mfm_mm.apis.convert_weights import to_mmpretrain, vit_arch
 
 DEMO = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs', 'demo', 'downstream')
 FINETUNE = osp.normpath(osp.join(DEMO, 'vit-4l-p7_ft-mnist_28px.py'))
@@ -83,10 +84,7 @@ def main() -> None:
     # several runs: one thread each, side by side (the runs never wait on each other)
     threads, source, timings = choose_num_threads(args.threads,
                                                   default=None if args.jobs == 1 else 1)
-    try:
-        weights = load_backbone_weights(args.checkpoint)
-    except (FileNotFoundError, ValueError) as err:
-        raise SystemExit(f'{err}\nrun `make demo` (tools/demo.py) first to pre-train MFM')
+    weights = load_demo_weights(args.checkpoint)
     check_arch(weights, FINETUNE)
     jobs = default_jobs(threads) if args.jobs is None else args.jobs
     if jobs < 1:
@@ -100,10 +98,7 @@ def main() -> None:
     pretrained = osp.join(args.work_dir, 'pretrain')
     classifier = save_weights(to_mmpretrain(weights),
                               osp.join(pretrained, 'mmpretrain_backbone.pth'))
-    segmentor = save_weights(
-        to_mmseg(weights, img_size=seg_cfg.crop_size[0],
-                 num_heads=seg_cfg.model.backbone.num_heads),
-        osp.join(pretrained, 'mmseg_backbone.pth'))
+    segmentor = save_mmseg_backbone(weights, seg_cfg, osp.join(pretrained, 'mmseg_backbone.pth'))
 
     tasks = {
         'digits top-1 (%)': (FINETUNE, 'classification', 'accuracy/top1', epochs, True, {

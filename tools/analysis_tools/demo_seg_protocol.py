@@ -30,11 +30,10 @@ from typing import Dict, List
 from mmengine.config import Config
 
 import mfm_mm  # noqa: F401
-from mfm_mm.apis.checkpoint import load_backbone_weights, save_weights
-from mfm_mm.apis.convert_weights import to_mmseg
 from mfm_mm.demo import write_mnist_folders
 from mfm_mm.demo.compare import compare, format_table, summarize
 from mfm_mm.demo.downstream import task_options
+from mfm_mm.demo.pretrained import load_demo_weights, save_mmseg_backbone
 from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, default_jobs, describe
 
@@ -99,16 +98,11 @@ def main() -> None:
     threads, source, timings = choose_num_threads(None, default=1)
     jobs = default_jobs(threads) if args.jobs is None else args.jobs
     print(f'{describe(threads, source, timings)}; {jobs} run(s) at a time')
-    try:
-        weights = load_backbone_weights(args.checkpoint)
-    except (FileNotFoundError, ValueError) as err:
-        raise SystemExit(f'{err}\nrun `make demo` (tools/demo.py) first to pre-train MFM')
+    weights = load_demo_weights(args.checkpoint)
     counts = write_mnist_folders(args.data_root, args.train_per_class, args.val_per_class)
     cfg = Config.fromfile(UPERNET)
     iters = cfg.train_cfg.max_iters if args.iters is None else args.iters
-    segmentor = save_weights(
-        to_mmseg(weights, img_size=cfg.crop_size[0], num_heads=cfg.model.backbone.num_heads),
-        osp.join(args.work_dir, 'mmseg_backbone.pth'))
+    segmentor = save_mmseg_backbone(weights, cfg, osp.join(args.work_dir, 'mmseg_backbone.pth'))
     inits = {'mfm': dict(type='Pretrained', checkpoint=segmentor), 'random': None}
     shared = task_options(osp.join(args.data_root, 'segmentation'), max(1, iters // 10), iters,
                           by_epoch=False, decay='PolyLR')
