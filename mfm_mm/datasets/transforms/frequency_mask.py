@@ -48,17 +48,16 @@ class FrequencyMaskGenerator(BaseTransform):
                  low_pass_prob: float = 0.5,
                  input_size: Optional[Union[int, Size]] = None) -> None:
         owner = type(self).__name__
-        if isinstance(radius, (tuple, list)):
-            if not (len(radius) == 2 and type(radius[0]) is type(radius[1])):
-                raise TypeError(f'{owner}: a radius range must be (low, high), two ints or two '
-                                f'floats, got {radius!r}')
-            for end in radius:
-                check_radius(owner, 'radius', end)
-            if radius[0] > radius[1]:
-                raise ValueError(f'{owner}: a radius range (low, high) needs low <= high, '
-                                 f'got {radius!r}')
-        else:
-            check_radius(owner, 'radius', radius)
+        ranged = isinstance(radius, (tuple, list))
+        ends = list(radius) if ranged else [radius]
+        if ranged and not (len(ends) == 2 and type(ends[0]) is type(ends[1])):
+            raise TypeError(f'{owner}: a radius range must be (low, high), two ints or two '
+                            f'floats, got {radius!r}')
+        for end in ends:
+            check_radius(owner, 'radius', end)
+        if ends[0] > ends[-1]:
+            raise ValueError(f'{owner}: a radius range (low, high) needs low <= high, '
+                             f'got {radius!r}')
         if band_outer is not None and band_width is not None:
             raise ValueError(f'{owner}: set band_outer or band_width, not both')
         for name, value in (('band_outer', band_outer), ('band_width', band_width)):
@@ -90,10 +89,7 @@ class FrequencyMaskGenerator(BaseTransform):
         return (radius_in_bins(self.radius, size), )
 
     def masks(self, size: Size) -> torch.Tensor:
-        """All masks for images of ``size``, built on the first call and cached.
-
-        Args:
-            size: ``(H, W)`` of the image.
+        """All masks for images of ``size`` ``(H, W)``, built on the first call and cached.
 
         Returns:
             Bool table ``(2, R, H, W)``: low-pass (band-stop) then high-pass (band-pass) masks
@@ -122,14 +118,7 @@ class FrequencyMaskGenerator(BaseTransform):
         return self._tables[size]
 
     def transform(self, results: dict) -> dict:
-        """Adds ``freq_mask`` for the size of ``results['img']``.
-
-        Args:
-            results: The result dict of the pipeline.
-
-        Returns:
-            The same dict with ``freq_mask`` ``(H, W)`` set.
-        """
+        """Adds ``freq_mask`` ``(H, W)`` for the size of ``results['img']``."""
         size = tuple(results['img'].shape[:2])
         if self.input_size is not None and size != self.input_size:
             raise ValueError(f'{type(self).__name__}: input_size is {self.input_size} but the '

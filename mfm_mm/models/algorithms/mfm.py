@@ -12,14 +12,8 @@ from .run_hooks_note import note_missing_run_hooks
 
 
 def check_image_only_backbone(backbone: torch.nn.Module) -> None:
-    """Fails when the backbone's forward needs more than the image (e.g. a MIM mask).
-
-    Args:
-        backbone: The built encoder.
-
-    Raises:
-        TypeError: Naming the required arguments and the plain backbone the class extends.
-    """
+    """Raises ``TypeError`` when the backbone's forward needs more than the image (a MIM
+    mask), naming the arguments and the plain base class that takes the image alone."""
 
     def required(kind: type) -> List[str]:
         params = list(inspect.signature(kind.forward).parameters.values())[2:]  # after the image
@@ -70,15 +64,11 @@ class MFM(BaseSelfSupervisor):
 
     def reconstruct(self, inputs: torch.Tensor,
                     data_samples: List[DataSample]) -> Tuple[torch.Tensor, ...]:
-        """Corrupts the batch and reconstructs it.
-
-        Args:
-            inputs: Normalised clean images ``(N, C, H, W)``.
-            data_samples: The batch's samples (with ``freq_mask`` for MFM's masks).
+        """Corrupts the normalised batch ``(N, C, H, W)`` and reconstructs it.
 
         Returns:
-            ``(corrupted, reconstruction, keep)``: the corrupted and reconstructed normalised
-            images ``(N, C, H, W)`` and the bool mask in ``fft2`` layout ``(N, H, W)`` or None.
+            ``(corrupted, reconstruction, keep)``: normalised images ``(N, C, H, W)`` and the
+            corruption's bool mask in ``fft2`` layout ``(N, H, W)`` or None.
         """
         corrupted, keep = self.corruption.corrupt(inputs, data_samples, self.data_preprocessor)
         latent = self.backbone(corrupted)[-1]  # (N, C', H / s, W / s)
@@ -86,15 +76,7 @@ class MFM(BaseSelfSupervisor):
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, torch.Tensor]:
-        """Computes the reconstruction loss of a batch.
-
-        Args:
-            inputs: Normalised clean images ``(N, C, H, W)``.
-            data_samples: The batch's samples.
-
-        Returns:
-            ``dict(loss=...)``.
-        """
+        """``dict(loss=...)``: the head's loss of the reconstruction of ``inputs``."""
         if self.check_run_hooks:
             self.check_run_hooks = False  # once per model
             note_missing_run_hooks()

@@ -26,11 +26,7 @@ class BaseCorruption(nn.Module, metaclass=ABCMeta):
     @abstractmethod
     def forward(self, images: torch.Tensor,
                 data_samples: List[DataSample]) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
-        """Corrupts a batch.
-
-        Args:
-            images: Un-normalised float32 images ``(N, C, H, W)`` in ``[0, 1]``.
-            data_samples: The batch's samples (for per-image inputs drawn by the pipeline).
+        """Corrupts un-normalised float32 images ``(N, C, H, W)`` in ``[0, 1]``.
 
         Returns:
             ``(corrupted, keep)``: the corrupted images ``(N, C, H, W)`` and the bool mask of
@@ -39,11 +35,8 @@ class BaseCorruption(nn.Module, metaclass=ABCMeta):
         """
 
     def describe(self) -> str:
-        """What the corruption does, in a few words (figure captions).
-
-        Returns:
-            E.g. ``'bicubic down x8, up x8'``; the class name unless a subclass says more.
-        """
+        """What the corruption does in a few words, for figure captions (e.g.
+        ``'bicubic down x8, up x8'``); the class name unless a subclass says more."""
         return type(self).__name__
 
     def corrupt(self, inputs: torch.Tensor, data_samples: List[DataSample],
@@ -52,13 +45,12 @@ class BaseCorruption(nn.Module, metaclass=ABCMeta):
 
         Args:
             inputs: Normalised clean images ``(N, C, H, W)``, i.e. ``(x_255 - mean) / std``.
-            data_samples: The batch's samples.
+            data_samples: The batch's samples (per-image inputs drawn by the pipeline).
             data_preprocessor: The model's normalising preprocessor (``mean``, ``std`` on
                 0-255).
 
         Returns:
-            ``(corrupted, keep)``: normalised corrupted images ``(N, C, H, W)`` and the kept
-            frequencies of :meth:`forward`.
+            ``(corrupted, keep)``: normalised corrupted images and :meth:`forward`'s mask.
         """
         if not getattr(data_preprocessor, '_enable_normalize', False):
             raise ValueError(f'{type(self).__name__} needs a data_preprocessor with mean and '
@@ -70,14 +62,8 @@ class BaseCorruption(nn.Module, metaclass=ABCMeta):
 
 
 def build_corruption(cfg: dict) -> BaseCorruption:
-    """``MODELS.build`` that refuses anything but a corruption, listing the registered ones.
-
-    Args:
-        cfg: Config with ``type``, e.g. ``dict(type='GaussianBlurCorruption', sigma=5)``.
-
-    Returns:
-        The corruption module.
-    """
+    """``MODELS.build`` of a corruption config; adds: any other type is refused with the list
+    of registered corruptions."""
     allowed = sorted(name for name, cls in MODELS.module_dict.items()
                      if isinstance(cls, type) and issubclass(cls, BaseCorruption))
     if not isinstance(cfg, dict) or cfg.get('type') not in allowed:

@@ -19,15 +19,12 @@ class FrequencyMaskCorruption(BaseCorruption):
 
     def forward(self, images: torch.Tensor,
                 data_samples: List[DataSample]) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Filters the spectrum of every image with its own mask.
-
-        Args:
-            images: Un-normalised images ``(N, C, H, W)`` in ``[0, 1]``.
-            data_samples: Samples carrying ``freq_mask`` ``(H, W)`` (fftshift-ed, True = keep).
+        """Filters every image ``(N, C, H, W)`` in ``[0, 1]`` with its sample's ``freq_mask``
+        ``(H, W)`` (fftshift-ed, True = keep).
 
         Returns:
-            ``(corrupted, keep)``: the clamped filtered images ``(N, C, H, W)`` and the masks
-            in ``fft2`` layout ``(N, H, W)``.
+            ``(corrupted, keep)``: the clamped filtered images and the masks in ``fft2``
+            layout ``(N, H, W)``.
         """
         if not all('freq_mask' in sample for sample in data_samples):
             raise ValueError(

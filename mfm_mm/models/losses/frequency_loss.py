@@ -52,14 +52,8 @@ class FrequencyLoss(nn.Module):
         self.loss_weight = loss_weight
 
     def focal_weight(self, distance: torch.Tensor) -> torch.Tensor:
-        """Per-bin weight ``|dF| ** alpha`` scaled to ``[0, 1]`` per image and channel.
-
-        Args:
-            distance: ``|F(pred) - F(target)|`` of shape ``(N, C, H, W)``.
-
-        Returns:
-            Detached weights of the same shape.
-        """
+        """Detached per-bin weights ``|dF| ** alpha`` of ``distance`` ``|F(pred) - F(target)|``
+        ``(N, C, H, W)``, scaled to ``[0, 1]`` per image and channel."""
         weight = distance.detach()**self.alpha
         if self.log_matrix:
             weight = torch.log1p(weight)

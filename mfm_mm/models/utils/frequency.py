@@ -17,17 +17,8 @@ Size = Tuple[int, int]
 
 
 def check_radius(owner: str, name: str, radius: Radius) -> None:
-    """Checks a radius given in bins (an int >= 1) or as a fraction of the half size.
-
-    Args:
-        owner: Class the option belongs to.
-        name: The option's name.
-        radius: The value given.
-
-    Raises:
-        TypeError: Neither an int nor a float.
-        ValueError: An int below 1 or a float outside ``(0, 1]``.
-    """
+    """Raises unless ``radius`` is an int >= 1 (bins) or a float in ``(0, 1]`` (a fraction of
+    the half size), naming ``owner`` and the option ``name``."""
     if isinstance(radius, float):
         check_number(owner, f'{name} (a float is a fraction of the half size)', radius,
                      low=0., high=1., low_closed=False)
@@ -37,18 +28,11 @@ def check_radius(owner: str, name: str, radius: Radius) -> None:
 
 
 def radius_in_bins(radius: Radius, size: Size) -> float:
-    """A radius in frequency bins for a spectrum of ``size``.
+    """A radius in frequency bins for a spectrum of ``size`` ``(H, W)``.
 
     The one convention of MFM's mask radius and FAMT's low-pass cutoff: an int is a count of
     bins (the paper's 16 at 224 px), a float in ``(0, 1]`` a fraction of the half size
     ``min(H, W) / 2`` (``1 / 7`` is 16 bins at 224 px and 9.14 at 128 px).
-
-    Args:
-        radius: Bins (int) or fraction of the half size (float).
-        size: ``(H, W)`` of the spectrum.
-
-    Returns:
-        The radius in bins.
     """
     return radius * min(size) / 2 if isinstance(radius, float) else radius
 
@@ -56,16 +40,14 @@ def radius_in_bins(radius: Radius, size: Size) -> float:
 def disc_keep_mask(size: Size, radius: float, band_outer: Optional[float] = None) -> np.ndarray:
     """The low-pass (or band-stop) filter on the fftshift-ed spectrum.
 
-    A bin ``(y, x)`` lies at distance ``d`` from the DC bin at ``(H // 2, W // 2)``. It is kept
-    when ``d < radius`` or, with a band, when ``d >= band_outer``.
-
     Args:
         size: ``(H, W)`` of the spectrum.
         radius: Inner radius ``r1`` of the removed band, in bins.
         band_outer: Outer radius ``r2`` in bins; None means the band reaches the corners.
 
     Returns:
-        A bool array ``(H, W)``, True where the bin is kept.
+        A bool array ``(H, W)``, True where the bin's distance ``d`` from DC is below
+        ``radius`` or, with a band, at least ``band_outer``.
     """
     h, w = size
     y, x = np.ogrid[:h, :w]
@@ -77,28 +59,15 @@ def disc_keep_mask(size: Size, radius: float, band_outer: Optional[float] = None
 
 
 def to_fft_layout(shifted_mask: torch.Tensor) -> torch.Tensor:
-    """Moves a mask ``(..., H, W)`` from the fftshift-ed layout to ``fft2``'s (DC at ``(0, 0)``).
-
-    ``ifftshift(fftshift(X) * M)`` equals ``X * ifftshift(M)``, so the corruption and the loss
-    work on the raw ``fft2`` output and never shift a spectrum.
-    """
+    """A mask ``(..., H, W)`` moved from the fftshift-ed layout to ``fft2``'s: as
+    ``ifftshift(fftshift(X) * M) = X * ifftshift(M)``, no spectrum is ever shifted."""
     return torch.fft.ifftshift(shifted_mask, dim=(-2, -1))
 
 
 def hermitian_weights(width: int, device: Optional[torch.device] = None) -> torch.Tensor:
-    """Column weights that make a sum over ``rfft2`` bins equal the sum over all bins.
-
-    The spectrum of a real image is Hermitian, ``|X(-u, -v)| = |X(u, v)|``: ``rfft2`` keeps
-    columns ``0 .. W // 2``, and every column except DC (and Nyquist for even ``W``) stands
-    for itself and its mirror.
-
-    Args:
-        width: ``W`` of the real image.
-        device: Device of the result.
-
-    Returns:
-        Weights ``(W // 2 + 1,)``: 1 for DC (and Nyquist), 2 elsewhere.
-    """
+    """Column weights ``(W // 2 + 1,)`` that make a sum over ``rfft2`` bins equal the sum over
+    all bins of a real image's (Hermitian) spectrum: 1 for DC (and Nyquist for even ``W``),
+    2 for the columns that stand for themselves and their mirror."""
     weights = torch.full((width // 2 + 1, ), 2., device=device)
     weights[0] = 1.
     if width % 2 == 0:
