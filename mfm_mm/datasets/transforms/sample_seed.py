@@ -20,10 +20,9 @@ class SeedFromSample(BaseTransform):
     """Seeds python's, numpy's and torch's generators from ``(seed, results['sample_idx'])``.
 
     First in a pipeline, every random step after it draws the same for a sample whichever
-    process runs it: the augmentations of an epoch then depend on the seed and the epoch only,
-    not on ``num_workers`` or on which worker gets which batch. :class:`EpochSeedHook` puts it
-    in the train pipeline and sets ``seed`` before every epoch. ``seed`` lives in shared
-    memory, so persistent dataloader workers (started in an earlier epoch) read the current one.
+    process runs it, so an epoch's augmentations depend on the seed and the epoch only, not on
+    ``num_workers``. :class:`EpochSeedHook` puts it in the train pipeline and sets ``seed``
+    before every epoch; it lives in shared memory, so persistent workers read the current one.
 
     Args:
         seed: The epoch's seed. Defaults to 0.

@@ -21,20 +21,18 @@ class EpochSeedHook(Hook):
     """Seeds the augmentations per sample and the model's random draws per iteration.
 
     mmengine seeds once per run, and its workers by worker id, so neither a resumed run nor a
-    run with another ``num_workers`` sees the augmentations of an uninterrupted one. Here:
+    run with another ``num_workers`` sees the augmentations of an uninterrupted one. Here, from
+    ``seed = randomness.seed`` (rank-offset by mmengine with ``diff_rank_seed``):
 
     - augmentations: a :class:`~mfm_mm.datasets.transforms.SeedFromSample` step first in the
       train pipeline seeds every sample from ``(seed, epoch, sample index)``, in whichever
       process loads it, persistent workers included;
-    - the main process (drop path, the model's masks): seeded from ``(seed, epoch)`` at the
-      start of the epoch and from ``(seed, iteration)`` before every iteration, so it does not
-      depend on what the loader drew in it;
+    - the main process (drop path, the model's masks): from ``(seed, epoch)`` at the start of
+      the epoch and ``(seed, iteration)`` before every iteration, whatever the loader drew;
     - the dataloader workers' own generators: from ``(seed, epoch)``, offset by rank and worker
       id as mmengine does. Only a dataset wrapper, whose pipeline the hook cannot reach, still
       depends on them: its exact resume needs the same ``num_workers`` and
       ``persistent_workers=False`` (the hook warns).
-
-    ``seed`` is ``randomness.seed`` (rank-offset by mmengine with ``diff_rank_seed``).
     """
 
     priority = 'VERY_HIGH'
@@ -53,11 +51,9 @@ class EpochSeedHook(Hook):
                                   'the same num_workers and persistent_workers=False')
             return
         steps = pipeline.transforms
-        if steps and isinstance(steps[0], SeedFromSample):
-            self._sample_seed = steps[0]
-        else:
-            self._sample_seed = SeedFromSample()
-            steps.insert(0, self._sample_seed)
+        if not (steps and isinstance(steps[0], SeedFromSample)):
+            steps.insert(0, SeedFromSample())
+        self._sample_seed = steps[0]
 
     def before_train_epoch(self, runner) -> None:
         """Seeds the epoch's per-sample step, workers and main process."""

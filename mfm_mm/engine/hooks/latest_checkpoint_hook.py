@@ -15,8 +15,7 @@ from ..runner.resume import MidEpochResumeTrainLoop, rng_state
 FILENAME = 'latest.pth'
 
 
-def _ignore_in_worker(signals: Sequence[int], init_fn: Optional[Callable],
-                      worker_id: int) -> None:
+def _ignore_in_worker(signals: Sequence[int], init_fn: Optional[Callable], worker_id: int) -> None:
     """``worker_init_fn``: the worker ignores ``signals`` unless its main process sends them
     (as multiprocessing does to stop workers at exit), then runs ``init_fn``."""
     signal.pthread_sigmask(signal.SIG_BLOCK, signals)
@@ -35,18 +34,16 @@ def _exit_on_signal_from_parent(signals: Sequence[int]) -> None:
 class LatestCheckpointHook(CheckpointHook):
     """Keeps one iteration checkpoint, ``<work_dir>/latest.pth``, so a stop costs minutes.
 
-    mmengine's ``CheckpointHook`` writes it (with the backend of the run's ``CheckpointHook``,
-    and names it in ``last_checkpoint``) every ``interval`` iterations and after the iteration
-    during which the process got one of ``signals`` (slurm sends SIGTERM on pre-emption and at
-    the time limit, and ``--signal=USR1@<s>`` ahead of it). The ranks agree on the stop with
-    one ``all_reduce`` of the signal number per iteration, so every rank stops after the same
-    iteration, and none exits before rank 0 has saved. Later signals (torchrun and slurm send
-    more) are ignored and logged after the save; only when no iteration ends within
-    ``finish_timeout`` seconds of the first (a blocked read) does the process exit without a
-    checkpoint, with a line. Every rank exits with ``128 + signal number``. The checkpoint
-    carries the main process's random states, so a run resumed with ``--resume`` (and
-    :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`) has the losses of an
-    uninterrupted one.
+    Written by mmengine's ``CheckpointHook`` (with the run's ``CheckpointHook`` backend, named in
+    ``last_checkpoint``) every ``interval`` iterations and after the iteration during which the
+    process got one of ``signals`` (slurm sends SIGTERM on pre-emption and at the time limit, and
+    ``--signal=USR1@<s>`` ahead of it). One ``all_reduce`` of the signal number per iteration
+    makes every rank stop after the same iteration, none exiting before rank 0 has saved, with
+    ``128 + signal number``. Later signals (torchrun and slurm send more) are ignored and logged;
+    only if no iteration ends within ``finish_timeout`` s of the first (a blocked read) does the
+    process exit unsaved, with a line. The checkpoint carries the main process's random states,
+    so ``--resume`` (with :class:`~mfm_mm.engine.runner.MidEpochResumeTrainLoop`) gives the
+    losses of an uninterrupted run.
 
     Args:
         interval: Iterations between two writes; ``None`` writes on a signal only.
@@ -99,8 +96,7 @@ class LatestCheckpointHook(CheckpointHook):
         self._previous = {}
 
     def before_train(self, runner) -> None:
-        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches;
-        takes the backend of the run's ``CheckpointHook``."""
+        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches."""
         loop = runner.train_loop
         inside = runner.iter != runner.epoch * len(loop.dataloader)  # latest.pth: epoch unfinished
         if inside and not isinstance(loop, MidEpochResumeTrainLoop):
@@ -112,9 +108,8 @@ class LatestCheckpointHook(CheckpointHook):
         super().before_train(runner)
 
     def before_train_epoch(self, runner) -> None:
-        """Makes the epoch's dataloader workers ignore the signals when others than the main
-        process send them (torch's workers die of SIGTERM, and slurm signals every process of
-        the job step); the main process stops them after the iteration."""
+        """Makes the workers ignore the signals unless the main process sends them (torch's
+        workers die of SIGTERM, and slurm signals every process of the job step)."""
         loader = runner.train_loop.dataloader
         init_fn = loader.worker_init_fn
         if loader.num_workers > 0 and getattr(init_fn, 'func', None) is not _ignore_in_worker:
@@ -130,8 +125,7 @@ class LatestCheckpointHook(CheckpointHook):
         if runner._resume and isinstance(runner.train_loop, MidEpochResumeTrainLoop):
             runner.train_loop.resume_rng_state = checkpoint.get('rng_state')
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
-                         outputs=None) -> None:
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         """Writes ``latest.pth`` when due, and stops the run after a signal."""
         received = torch.tensor([self._received or 0], dtype=torch.int64)
         all_reduce(received, op='max')  # whichever rank got it

@@ -12,26 +12,15 @@ from ...utils.model import unwrap_model
 ACTIONS = ('stop', 'skip')
 
 
-def _loss_terms(losses: dict) -> dict:
-    """``{name: [mean, ...]}`` of the terms that ``BaseModel.parse_losses`` sums (names with
-    'loss'), as 0-d tensors on the loss's device."""
-    terms = {}
-    for name, value in losses.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        if 'loss' in name and all(torch.is_tensor(v) for v in values):
-            terms[name] = [v.detach().float().mean() for v in values]
-    return terms
-
-
 @HOOKS.register_module()
 class NonFiniteLossHook(Hook):
     """Guards the optimizer step against non-finite losses and checkpoints against NaN weights.
 
     A forward hook on the model sees the loss terms of each training forward: with
     ``action='stop'`` a non-finite term raises there, before backward; with ``'skip'`` an
-    optimizer step pre-hook clears the gradients of the step, so the optimizer (weights,
-    moments, step counts) is left as it was. The ranks agree (one all-reduce of a flag). No
-    checkpoint with non-finite weights is ever saved.
+    optimizer step pre-hook clears the step's gradients, so the optimizer (weights, moments,
+    step counts) is left as it was. The ranks agree (one all-reduce of a flag). No checkpoint
+    with non-finite weights is ever saved.
 
     Args:
         action: ``'stop'`` raises ``FloatingPointError`` naming the iteration and the loss
@@ -67,7 +56,11 @@ class NonFiniteLossHook(Hook):
         """After a training forward: stops, or marks the step to skip, on a non-finite loss."""
         if kwargs.get('mode') != 'loss' or not isinstance(output, dict):
             return
-        terms = _loss_terms(output)
+        terms = {}  # the terms that BaseModel.parse_losses sums (names with 'loss'), as means
+        for name, value in output.items():
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if 'loss' in name and all(torch.is_tensor(v) for v in values):
+                terms[name] = [v.detach().float().mean() for v in values]
         means = [mean for values in terms.values() for mean in values]
         finite = torch.isfinite(torch.stack(means)).all().float() if means else torch.ones(())
         all_reduce(finite, op='min')  # all ranks stop or skip together

@@ -2,7 +2,7 @@
 import fnmatch
 import os.path as osp
 import re
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence
 
 import torch
 from mmengine.hooks import Hook
@@ -20,25 +20,13 @@ _SHARED_TABLE = 'rel_pos_bias.relative_position_bias_table'
 _SHOWN = 5
 
 
-def _pretrained_inits(model: torch.nn.Module) -> Iterator[Tuple[str, torch.nn.Module, dict]]:
-    """Each submodule with an ``init_cfg`` of type ``Pretrained``, with its name and config."""
-    for name, module in model.named_modules():
-        init_cfg = getattr(module, 'init_cfg', None)
-        for cfg in init_cfg if isinstance(init_cfg, (list, tuple)) else [init_cfg]:
-            if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained' and cfg.get('checkpoint'):
-                yield name, module, cfg
-
-
 def unset_parameters(module: torch.nn.Module, state_dict: dict) -> List[str]:
     """Names of ``module``'s parameters, in its order, that loading ``state_dict`` (names
-    relative to ``module``) leaves unset.
-
-    As mmengine, mmpretrain and mmseg load (a leading ``module.`` stripped, ``strict=False``):
-    a parameter is set when the state dict has its name with its shape; position embeddings
-    and relative position tables only need their last dimension to match (the backbones
-    resize them), and a shared relative position table sets every block's (mmpretrain's
-    ``BEiTViT`` expands it).
-    """
+    relative to ``module``) leaves unset, as mmengine, mmpretrain and mmseg load (a leading
+    ``module.`` stripped, ``strict=False``): a parameter is set by its name with its shape;
+    position embeddings and relative position tables only need their last dimension to match
+    (the backbones resize them), and a shared relative position table sets every block's
+    (mmpretrain's ``BEiTViT`` expands it)."""
     provided = {re.sub(r'^module\.', '', str(key)): value for key, value in state_dict.items()
                 if isinstance(value, torch.Tensor)}
     unset = []
@@ -58,14 +46,12 @@ class PretrainedGuardHook(Hook):
 
     mmengine, mmpretrain and mmseg load ``load_from`` and ``init_cfg=dict(type='Pretrained')``
     with ``strict=False`` (mmseg's ``MAE`` does not even report what it skipped), so an
-    unconverted official release silently trains from random weights. In ``before_run``
-    (before weights are initialised or loaded, so no resize is logged for weights that will
-    not load) this hook reads the same file the way they will and stops the run when
-    parameters stay unset beyond ``allowed_missing``, naming the file, the count, the first
-    names and the converter that fits the config. ``load_from`` is checked against the whole
-    model; without it, a training run checks each ``Pretrained`` ``init_cfg`` against its
-    module. Resumed runs are left to the resume checks. In mmengine's root registry, so
-    mmpretrain and mmseg configs both find it.
+    unconverted official release silently trains from random weights. In ``before_run`` (so no
+    resize is logged for weights that will not load) the hook reads the file as they will and
+    stops the run when parameters stay unset beyond ``allowed_missing``, naming the file, the
+    count, the first names and the converter that fits the config: ``load_from`` against the
+    whole model, else, in training, each ``Pretrained`` ``init_cfg`` against its module. Resumed
+    runs are left to the resume checks. In mmengine's root registry, for mmpretrain and mmseg.
 
     Args:
         allowed_missing: ``fnmatch`` patterns of parameters, named from the model (e.g.
@@ -82,11 +68,7 @@ class PretrainedGuardHook(Hook):
         self.allowed_missing = list(allowed_missing)
 
     def before_run(self, runner) -> None:
-        """Checks ``load_from`` or every ``Pretrained`` ``init_cfg``.
-
-        Raises:
-            RuntimeError: Parameters would stay unset (the message says which and what to run).
-        """
+        """Checks ``load_from`` or every ``Pretrained`` ``init_cfg``."""
         if runner._resume:
             return
         model = unwrap_model(runner.model)
@@ -96,8 +78,12 @@ class PretrainedGuardHook(Hook):
             return
         if not isinstance(runner._train_loop, BaseLoop):  # test / val: no init_weights
             return
-        for name, module, cfg in _pretrained_inits(model):
-            self._check(module, name, cfg['checkpoint'], cfg.get('prefix'), scope)
+        for name, module in model.named_modules():
+            init_cfg = getattr(module, 'init_cfg', None)
+            for cfg in init_cfg if isinstance(init_cfg, (list, tuple)) else [init_cfg]:
+                if (isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'
+                        and cfg.get('checkpoint')):
+                    self._check(module, name, cfg['checkpoint'], cfg.get('prefix'), scope)
 
     def _check(self, module: torch.nn.Module, name: str, path: str, prefix: Optional[str],
                scope: str) -> None:

@@ -12,13 +12,10 @@ SHOWN = 3  # mismatches named per kind
 
 
 def model_differences(saved: Dict[str, torch.Tensor], model: torch.nn.Module) -> List[str]:
-    """How the tensors of a checkpoint's ``state_dict`` differ from ``model``'s (unwrapped).
-
-    Returns:
-        One phrase per kind of difference (shape, missing, extra), naming the first ones;
-        empty when every name and shape agrees. An empty tensor of the model (a buffer sized
-        from the data or the checkpoint, e.g. FAMT's weight maps) takes any shape.
-    """
+    """One phrase per kind of difference (shape, missing, extra) between the tensors of a
+    checkpoint's ``state_dict`` and ``model``'s, naming the first ones; empty when all agree. An
+    empty tensor of the model (a buffer sized from the data or the checkpoint, e.g. FAMT's
+    weight maps) takes any shape."""
     current = unwrap_model(model).state_dict()
     shapes = [f'{name} {tuple(saved[name].shape)} in the checkpoint, {tuple(t.shape)} in the '
               'model' for name, t in current.items()
@@ -39,11 +36,8 @@ def _flat(node: Any, prefix: str) -> Dict[str, Any]:
         items = ((n.get('type', i), n) for i, n in enumerate(node))
     else:
         return {prefix: node}
-    flat = {}
-    for key, value in items:
-        if key != '_scope_':
-            flat.update(_flat(value, f'{prefix}.{key}'))
-    return flat
+    return {flat_key: leaf for key, value in items if key != '_scope_'
+            for flat_key, leaf in _flat(value, f'{prefix}.{key}').items()}
 
 
 def _overridden_changes(saved_cfg: str, cfg: Config) -> List[str]:
@@ -64,7 +58,7 @@ def _overridden_changes(saved_cfg: str, cfg: Config) -> List[str]:
 
 
 def _layout(runner) -> dict:
-    """Iterations per epoch, images, batch size per process and processes of the run."""
+    """The run's iterations per epoch, images, batch size per process and processes."""
     loader = runner.train_loop.dataloader
     return dict(iters_per_epoch=len(loader), dataset_size=len(loader.dataset),
                 batch_size=loader.batch_size, world_size=runner.world_size)
@@ -80,16 +74,15 @@ def _describe(layout: dict) -> str:
 class ResumeCheckHook(Hook):
     """Checks a checkpoint against the config before ``--resume`` restores it.
 
-    Every checkpoint records its run's iterations per epoch, dataset size, batch size and
-    number of processes. On resume, a model whose tensor names or shapes differ is an error
-    naming the first mismatches (instead of mmengine's line per tensor, random weights and a
-    later optimizer crash); so is a different number of iterations per epoch or total batch
-    (batch size x processes), saying how to go on: the restored schedule counts iterations of
-    the old setting. Only the split of an unchanged total batch over processes may change
-    (logged), and changed optimizer or schedule settings, which the restored state overrides,
-    are logged. Checkpoints without the record (older runs) resume when ``iter`` is ``epoch``
-    times this run's iterations per epoch, else it is an error.
-    """
+    Every checkpoint records its run's iterations per epoch, dataset size, batch size and number
+    of processes. On resume, a model whose tensor names or shapes differ is an error naming the
+    first mismatches (instead of mmengine's line per tensor, random weights and a later
+    optimizer crash); so is a different number of iterations per epoch or total batch (batch
+    size x processes), saying how to go on: the restored schedule counts the old iterations.
+    Only the split of an unchanged total batch over processes may change; that and changed
+    optimizer or schedule settings (which the restored state overrides) are logged. Checkpoints
+    without the record (older runs) resume only when ``iter`` is ``epoch`` times this run's
+    iterations per epoch."""
 
     priority = 'VERY_HIGH'
 

@@ -16,11 +16,11 @@ class SafeCheckpointHook(Hook):
     From ``before_run`` (before mmengine initialises weights, loads ``load_from`` or resumes)
     to ``after_run``, mmengine's loader for local files is
     :func:`~mfm_mm.engine.runner.load_checkpoint_file`: weights, training state and official
-    release files load on any torch >= 2.0, pickles that would run code are refused naming the
-    file. With ``resume=True`` and no ``load_from`` the run resumes
+    release files load on any torch >= 2.0, pickles that would run code are refused.
+    With ``resume=True`` and no ``load_from`` the run resumes
     :func:`~mfm_mm.engine.runner.find_resumable_checkpoint`'s choice, logging each file passed
     over; with none complete it starts from the beginning and says so. In mmengine's root
-    registry, so mmpretrain and mmseg configs both find it.
+    registry, for mmpretrain and mmseg configs.
     """
 
     priority = 'VERY_HIGH'

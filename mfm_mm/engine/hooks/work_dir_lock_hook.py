@@ -16,17 +16,15 @@ LOCK_NAME = '.work_dir.lock'
 
 
 def acquire_work_dir_lock(work_dir: str) -> tuple:
-    """Locks ``work_dir`` for this process (``flock`` on ``work_dir/.work_dir.lock``).
-
-    The kernel drops the lock when its holder exits, however it exits, so a lock file left
-    by a dead run is stale and taken over.
+    """Locks ``work_dir`` for this process (``flock`` on ``work_dir/.work_dir.lock``, which the
+    kernel drops however its holder exits, so a dead run's lock file is taken over).
 
     Returns:
-        ``(open lock file, holder before, or '')``: keep the file open for the lock to hold;
-        the second item names the dead run whose lock was taken over.
+        ``(open lock file, the dead holder whose lock was taken over or '')``; keep the file open
+        for the lock to hold.
 
     Raises:
-        RuntimeError: A live process holds the lock; the message names its PID and host.
+        RuntimeError: A live process holds the lock (named by its PID and host).
     """
     mkdir_or_exist(work_dir)
     lock = open(osp.join(work_dir, LOCK_NAME), 'a+')
@@ -48,11 +46,10 @@ def acquire_work_dir_lock(work_dir: str) -> tuple:
 class WorkDirLockHook(Hook):
     """Stops a run at its start when another live run uses the same ``work_dir``.
 
-    Two runs in one work_dir interleave their logs, overwrite each other's checkpoints and
-    make ``--resume`` load the other run's weights. Rank 0 locks the folder before anything
-    is loaded or written (the other ranks stop with it); the lock goes with the process. A
-    lock file left by a run that died is taken over with a log line, and the partial
-    checkpoint writes (``*.<pid>.partial``) of dead processes are removed.
+    Two runs in one work_dir interleave their logs, overwrite each other's checkpoints and make
+    ``--resume`` load the other run's weights. Rank 0 locks the folder before anything is loaded
+    or written (:func:`acquire_work_dir_lock`; a dead run's lock is taken over with a log line),
+    the other ranks stop with it, and dead processes' partial writes (``*.<pid>.partial``) go.
     """
 
     priority = 'HIGHEST'  # before SafeCheckpointHook picks a checkpoint to resume

@@ -30,13 +30,9 @@ def checkpoints_in(work_dir: str) -> List[str]:
 
 
 def find_resumable_checkpoint(work_dir: str) -> Tuple[Optional[str], List[str]]:
-    """The checkpoint named by ``work_dir/last_checkpoint``, else the newest complete one of
-    :func:`checkpoints_in`.
-
-    Returns:
-        ``(path or None, notes)``: the checkpoint to resume and one line per file passed
-        over (an incomplete checkpoint, a ``last_checkpoint`` that names none), in order.
-    """
+    """``(path or None, notes)``: the checkpoint named by ``work_dir/last_checkpoint``, else the
+    newest complete one of :func:`checkpoints_in`, and one line per file passed over (an
+    incomplete checkpoint, a ``last_checkpoint`` that names none), in order."""
     pointer, named, problem = osp.join(work_dir, 'last_checkpoint'), None, None
     if osp.isfile(pointer):
         with open(pointer, 'rb') as f:
@@ -64,14 +60,14 @@ def rng_state() -> dict:
 
 @LOOPS.register_module()
 class MidEpochResumeTrainLoop(EpochBasedTrainLoop):
-    """``EpochBasedTrainLoop`` that, resumed from a checkpoint written mid-epoch, goes on
-    with the next batch of that epoch.
+    """``EpochBasedTrainLoop`` that, resumed from a mid-epoch checkpoint, goes on with the next
+    batch of that epoch.
 
     mmengine's loop restarts a resumed epoch from its first batch (some batches trained twice,
-    too many iterations counted). Here the first ``iter - epoch * len(dataloader)`` batches of
-    that epoch are drawn and dropped without a step, so the sampler order, the workers' random
-    streams and the batch indices are those of the uninterrupted run; then the main process's
-    random states saved with the checkpoint (:attr:`resume_rng_state`, set by
+    too many iterations counted). Here the first ``iter - epoch * len(dataloader)`` batches are
+    drawn and dropped without a step, so the sampler order, the workers' random streams and the
+    batch indices are those of the uninterrupted run; then the main process's random states
+    saved with the checkpoint (:attr:`resume_rng_state`, set by
     :class:`~mfm_mm.engine.hooks.LatestCheckpointHook`) are restored before the next batch is
     fetched (with ``num_workers=0`` the main process draws the augmentations).
     :func:`mfm_mm.engine.build_runner` selects it for every ``EpochBasedTrainLoop``.

@@ -1,14 +1,12 @@
 """Loading checkpoints safely: a restricted pickle module for ``torch.load``, data in, code out.
 
-:class:`Unpickler` resolves only the globals that plain weights and training state need
-(tensor rebuilders, dtypes, numpy arrays and scalars, mmengine's ``HistoryBuffer`` with its
-statistics methods) and turns the config objects that official releases pickle
-(``yacs.config.CfgNode``, ``argparse.Namespace``) into inert data. Every other global is
-refused, so a pickle that would run code never runs it. ``torch.load(weights_only=True)`` is no
-substitute on any torch: torch < 2.4 has no allow-list, and no version loads mmengine's own
-resume checkpoints (their message hub pickles ``getattr(HistoryBuffer, 'mean')``) or builds
-dict subclasses such as ``CfgNode``.
-"""
+:class:`Unpickler` resolves only the globals that plain weights and training state need (tensor
+rebuilders, dtypes, numpy arrays and scalars, mmengine's ``HistoryBuffer`` with its statistics
+methods) and turns the config objects that official releases pickle (``yacs.config.CfgNode``,
+``argparse.Namespace``) into inert data; every other global is refused, so a pickle that would
+run code never runs it. ``torch.load(weights_only=True)`` is no substitute: torch < 2.4 has no
+allow-list, and no version loads mmengine's own resume checkpoints (their message hub pickles
+``getattr(HistoryBuffer, 'mean')``) or builds dict subclasses such as ``CfgNode``."""
 import _codecs
 import _compat_pickle
 import argparse
@@ -55,25 +53,16 @@ def _rebuild_from_type_v2(func: Callable, new_type: type, args: Tuple, state: An
     return torch._tensor._rebuild_from_type_v2(func, new_type, args, state)
 
 
-def _numpy_dtype_classes() -> dict:
-    """``numpy.dtypes``' ``*DType`` classes (numpy >= 1.25), by name."""
-    try:
-        found = vars(importlib.import_module('numpy.dtypes'))
-    except ImportError:
-        return {}
-    return {name: value for name, value in found.items()
-            if isinstance(value, type) and issubclass(value, np.dtype)}
-
-
+try:  # numpy >= 1.25: the ``*DType`` classes
+    _NUMPY_DTYPES = vars(importlib.import_module('numpy.dtypes'))
+except ImportError:
+    _NUMPY_DTYPES = {}
 # numpy's array and scalar rebuilders, whichever name of their module (numpy 2 renamed
 # ``numpy.core`` to ``numpy._core``) the pickle gives
 _NUMPY = dict(_reconstruct=np.zeros(0).__reduce__()[0], scalar=np.float64(0).__reduce__()[0])
 _NAMED = {
     ('collections', 'OrderedDict'): collections.OrderedDict,
-    ('builtins', 'set'): set,
-    ('builtins', 'frozenset'): frozenset,
-    ('builtins', 'complex'): complex,
-    ('builtins', 'slice'): slice,
+    **{('builtins', cls.__name__): cls for cls in (set, frozenset, complex, slice)},
     ('builtins', 'getattr'): _history_buffer_getattr,
     ('_codecs', 'encode'): _codecs.encode,  # how protocol 2 stores bytes
     ('torch', 'Size'): torch.Size,
@@ -89,7 +78,8 @@ _NAMED = {
        if isinstance(value, torch.dtype)},
     **{(module, name): func for module in ('numpy.core.multiarray', 'numpy._core.multiarray')
        for name, func in _NUMPY.items()},
-    **{('numpy.dtypes', name): value for name, value in _numpy_dtype_classes().items()},
+    **{('numpy.dtypes', name): value for name, value in _NUMPY_DTYPES.items()
+       if isinstance(value, type) and issubclass(value, np.dtype)},
 }
 
 
@@ -97,11 +87,7 @@ class Unpickler(pickle.Unpickler):
     """``pickle.Unpickler`` that resolves only plain-data globals (see the module doc)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        """Returns the allowed object for ``module.name``.
-
-        Raises:
-            RefusedGlobal: For anything that is not plain data.
-        """
+        """The allowed object for ``module.name``; :class:`RefusedGlobal` for anything else."""
         # protocol 2 (torch.save's) writes Python 2 names such as __builtin__
         module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
@@ -117,13 +103,6 @@ def load(file, **kwargs) -> Any:
 
 def load_checkpoint_file(filename: str, map_location: Any = None) -> Any:
     """``torch.load`` through :class:`Unpickler` (plain data only), on every torch >= 2.0.
-
-    Args:
-        filename: Checkpoint path.
-        map_location: As in ``torch.load``.
-
-    Returns:
-        The loaded object.
 
     Raises:
         FileNotFoundError: No such file.

@@ -1,9 +1,8 @@
 """The run's writes: checkpoints all-or-nothing, and a failed write one line naming the file.
 
-Python's logging prints a traceback per failed record and goes on (a full disk cuts the text
-log mid-line), and mmengine's ``LocalVisBackend`` raises a bare ``OSError`` or ignores a failed
-picture; here the first failed write raises :class:`DiskWriteError`.
-"""
+Python's logging prints a traceback per failed record and goes on (a full disk cuts the text log
+mid-line), mmengine's ``LocalVisBackend`` raises a bare ``OSError`` or ignores a failed picture;
+here the first failed write raises :class:`DiskWriteError`."""
 import contextlib
 import logging
 import os
@@ -34,9 +33,8 @@ class DiskWriteError(OSError):
         folder = osp.dirname(osp.abspath(path))
         while not osp.isdir(folder):
             folder = osp.dirname(folder)
-        free_mib = shutil.disk_usage(folder).free / 2**20
         super().__init__(err.errno, f'could not write {path} ({err.strerror or err}); '
-                         f'{free_mib:.0f} MiB free in {folder}{note}')
+                         f'{shutil.disk_usage(folder).free / 2**20:.0f} MiB free in {folder}{note}')
 
 
 @contextlib.contextmanager
@@ -58,29 +56,16 @@ def _write_synced(path: str, data: bytes) -> None:
 
 
 def startup_bytes(config_text: str) -> int:
-    """What mmengine's ``Runner`` writes while it is built, before its text log can be made to
-    raise: the config twice (text log, ``vis_data/config.py``) and the environment.
-
-    Args:
-        config_text: The config's ``pretty_text``.
-
-    Returns:
-        An upper bound in bytes.
-    """
+    """An upper bound of the bytes mmengine's ``Runner`` writes while it is built, before its text
+    log can be made to raise: the config's ``pretty_text`` twice (text log,
+    ``vis_data/config.py``) and the environment."""
     return 2 * len(config_text.encode()) + ENVIRONMENT_BYTES
 
 
 def check_writable(folder: str, nbytes: int) -> None:
-    """Writes and removes a file of ``nbytes`` in ``folder``, so that a disk without room for
-    the Runner's start (:func:`startup_bytes`) fails before the run, in one line.
-
-    Args:
-        folder: The work_dir.
-        nbytes: The room the start needs.
-
-    Raises:
-        DiskWriteError: ``folder`` cannot take ``nbytes`` (names it and the free space).
-    """
+    """Writes and removes a file of ``nbytes`` in ``folder`` (the work_dir), so that a disk
+    without room for the Runner's start (:func:`startup_bytes`) fails before the run, with a
+    :class:`DiskWriteError` naming the folder and the free space."""
     probe = osp.join(folder, f'.write_probe.{uuid.uuid4().hex}')
     try:
         with _naming(probe):
@@ -101,13 +86,8 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale_partials(folder: str) -> List[str]:
-    """Removes the ``<file>.<pid>.partial`` / ``.tmp`` files of dead processes in ``folder``.
-
-    Atomic writes leave them when killed with SIGKILL mid-write; a live writer's are kept.
-
-    Returns:
-        The removed paths.
-    """
+    """Removes, and returns, the ``<file>.<pid>.partial`` / ``.tmp`` files in ``folder`` of dead
+    processes (atomic writes killed with SIGKILL mid-write leave them); a live writer's are kept."""
     removed = []
     for name in sorted(os.listdir(folder)) if osp.isdir(folder) else []:
         match = PARTIAL.match(name)
@@ -122,23 +102,18 @@ def remove_stale_partials(folder: str) -> List[str]:
 class AtomicLocalBackend(LocalBackend):
     """``LocalBackend`` that writes to ``<file>.<pid>.partial`` and renames it into place.
 
-    A process killed mid-write leaves the previous file intact; a failed write removes its
-    partial file and raises :class:`DiskWriteError`. A removal (mmengine's ``CheckpointHook``
-    drops the oldest checkpoint *before* writing the next) waits until the next write into
-    the same folder is complete, so the work_dir always holds a complete checkpoint.
-    Selected by ``backend_args=dict(backend='atomic_local')``.
-    """
+    A process killed mid-write leaves the previous file intact; a failed write removes its partial
+    file and raises :class:`DiskWriteError`. A removal (mmengine's ``CheckpointHook`` drops the
+    oldest checkpoint *before* writing the next) waits for the next complete write into the same
+    folder, so the work_dir always holds a complete checkpoint. Selected by
+    ``backend_args=dict(backend='atomic_local')``."""
 
     # folder -> files to remove after its next complete write; shared by every instance
     # (mmengine creates one backend for removals and a new one for each save)
     _pending: ClassVar[Dict[str, List[str]]] = {}
 
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
-        """Writes ``obj`` to ``filepath`` (its folder is created) atomically.
-
-        Raises:
-            DiskWriteError: The write failed; the previous file of that name is unchanged.
-        """
+        """Writes ``obj`` to ``filepath`` atomically; on failure the previous file is unchanged."""
         filepath = str(filepath)
         partial = f'{filepath}.{os.getpid()}.partial'
         try:
@@ -157,11 +132,7 @@ class AtomicLocalBackend(LocalBackend):
                     os.remove(path)
 
     def remove(self, filepath: Union[str, Path]) -> None:
-        """Removes ``filepath`` after the next complete write into its folder.
-
-        Raises:
-            FileNotFoundError: No such file.
-        """
+        """Removes ``filepath`` after the next complete write into its folder."""
         filepath = osp.abspath(str(filepath))
         if not osp.isfile(filepath):
             raise FileNotFoundError(f'cannot remove {filepath}: no such file')
@@ -209,8 +180,7 @@ class RaisingFileHandler(logging.FileHandler):
 
 
 def raise_on_log_write_errors(logger: logging.Logger) -> None:
-    """Puts a :class:`RaisingFileHandler` in place of each plain ``FileHandler`` of ``logger``
-    (``runner.logger``)."""
+    """Puts a :class:`RaisingFileHandler` in place of each plain ``FileHandler`` of ``logger``."""
     for old in [h for h in logger.handlers if type(h) is logging.FileHandler]:
         new = RaisingFileHandler(old.baseFilename, 'a', encoding=old.encoding)
         new.setFormatter(old.formatter)
@@ -223,18 +193,16 @@ def raise_on_log_write_errors(logger: logging.Logger) -> None:
 
 @VISBACKENDS.register_module()
 class CheckedLocalVisBackend(LocalVisBackend):
-    """``LocalVisBackend`` whose failed writes (config, scalars, pictures) raise
-    :class:`DiskWriteError`."""
+    """``LocalVisBackend`` whose failed writes (config, scalars, pictures) raise naming the file."""
 
     def add_config(self, config, **kwargs) -> None:
-        """Writes the config, or raises naming the file."""
         try:
             super().add_config(config, **kwargs)
         except OSError as err:  # the call sets the full path (mmengine's _init_env)
             raise DiskWriteError(self._config_save_file, err) from None
 
     def add_image(self, name: str, image: np.ndarray, step: int = 0, **kwargs) -> None:
-        """Writes ``<vis_data>/vis_image/<name>_<step>.png`` (RGB ``image``), or raises."""
+        """Writes ``<vis_data>/vis_image/<name>_<step>.png`` (RGB ``image``)."""
         path = osp.join(self.experiment._img_save_dir, f'{name}_{step}.png')
         encoded = cv2.imencode('.png', cv2.cvtColor(image, cv2.COLOR_RGB2BGR))[1]
         with _naming(path):
