@@ -16,7 +16,7 @@ import mfm_mm  # noqa: F401
 from mfm_mm.demo import write_mnist_folders
 from mfm_mm.demo.quiet import quiet_known_warnings
 from mfm_mm.demo.threads import choose_num_threads, describe
-from mfm_mm.engine.runner import build_runner, load_config
+from mfm_mm.engine.runner import build_runner, load_config, stop_dataloader_workers
 
 DEMO_CONFIG = osp.join(osp.dirname(__file__), '..', 'configs', 'demo',
                        'mfm_vit-4l-p7_cpu-demo_28px.py')
@@ -49,6 +49,7 @@ def main() -> None:
     cfg = load_config(args.config, work_dir=args.work_dir, cfg_options=options)
     runner = build_runner(cfg)
     runner.train()
+    stop_dataloader_workers(runner)
     losses = runner.message_hub.get_scalar('train/loss').data[0]
     picture = next(hook.last_file for hook in runner.hooks
                    if type(hook).__name__ == 'MFMVisualizationHook')

@@ -11,7 +11,7 @@ import torch
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
 from mfm_mm.apis.convert_weights import Release, to_classifier
-from mfm_mm.engine.runner import build_runner, load_config
+from mfm_mm.engine.runner import build_runner, load_config, stop_dataloader_workers
 from mfm_mm.apis.checkpoint import load_release
 from mfm_mm.utils import unwrap_model
 from mfm_mm.apis.checkpoint import UnknownFormat
@@ -87,7 +87,10 @@ def main() -> None:
                                      cfg.get('default_scope') or 'mmpretrain')
         runner.logger.info(f'{args.checkpoint}: detected {release.format}; loaded {count} '
                            'tensors (backbone and head) strictly')
-    runner.test()
+    try:
+        runner.test()
+    finally:
+        stop_dataloader_workers(runner)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,8 @@ import argparse
 import sys
 
 import mfm_mm  # noqa: F401  registers MFM's modules before the config is built
-from mfm_mm.engine.runner import DiskWriteError, apply_train_args, build_runner, load_config
+from mfm_mm.engine.runner import (DiskWriteError, apply_train_args, build_runner, load_config,
+                                  stop_dataloader_workers)
 from mfm_mm.engine.runner.cli import add_launch_args, parse_launch_args
 
 
@@ -31,7 +32,11 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.work_dir, args.cfg_options)
     try:
-        build_runner(apply_train_args(cfg, args)).train()
+        runner = build_runner(apply_train_args(cfg, args))
+        try:
+            runner.train()
+        finally:
+            stop_dataloader_workers(runner)
     except DiskWriteError as err:  # a full disk, a quota: one line, the checkpoints intact
         sys.exit(f'error: {err.strerror}')
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from mmengine.runner import Runner
 
-from ..engine.runner import build_runner, load_config
+from ..engine.runner import build_runner, load_config, stop_dataloader_workers
 from .quiet import quiet_known_warnings
 
 Curves = Dict[str, List[List[float]]]  # arm -> one curve per seed
@@ -47,7 +47,10 @@ def build_arm(config: str, work_dir: str, options: dict) -> Runner:
 def run_arm(config: str, work_dir: str, options: dict, metric: str) -> List[float]:
     """Trains one arm and returns ``val/<metric>`` after every validation, in order."""
     runner = build_arm(config, work_dir, options)
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        stop_dataloader_workers(runner)  # the next arm runs in this process
     values, _ = runner.message_hub.get_scalar(f'val/{metric}').data
     return [float(value) for value in values]
 

@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 
 import mfm_mm  # noqa: F401,E402
 from mfm_mm.demo import write_imagenet_folder  # noqa: E402
-from mfm_mm.engine.runner import build_runner, load_config  # noqa: E402
+from mfm_mm.engine.runner import build_runner, load_config, stop_dataloader_workers  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_CONFIGS = [osp.join(REPO, 'configs', 'demo', 'mfm_vit-tiny-p16_cpu-demo_128px.py')] + \
@@ -60,6 +60,7 @@ def train(config: str, data_root: str, epochs: int, work_dir: str) -> List[float
     }
     runner = build_runner(load_config(config, work_dir=work_dir, cfg_options=options))
     runner.train()
+    stop_dataloader_workers(runner)  # the next config trains in this process
     return [float(x) for x in runner.message_hub.get_scalar('train/loss').data[0]]
 
 

@@ -96,7 +96,8 @@ class LatestCheckpointHook(CheckpointHook):
         self._previous = {}
 
     def before_train(self, runner) -> None:
-        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches."""
+        """Refuses a mid-epoch resume by a loop that would repeat the epoch's first batches;
+        takes the backend of the run's ``CheckpointHook``."""
         loop = runner.train_loop
         inside = runner.iter != runner.epoch * len(loop.dataloader)  # latest.pth: epoch unfinished
         if inside and not isinstance(loop, MidEpochResumeTrainLoop):

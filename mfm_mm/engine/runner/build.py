@@ -5,7 +5,7 @@ from typing import Optional, Sequence
 
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
+from mmengine.runner import BaseLoop, Runner
 
 from ...utils.pipeline import merge_by_type
 from .config_check import check_config
@@ -172,3 +172,24 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
     for note in notes + ([started] if started else []):
         runner.logger.info(note)
     return runner
+
+
+def stop_dataloader_workers(runner: Runner) -> None:
+    """Ends the persistent dataloader workers of ``runner``'s loops now.
+
+    torch keeps persistent workers in ``DataLoader._iterator`` until the loader is collected.
+    A Runner is a reference cycle, so that happens in a later garbage collection, which may
+    finalise the workers' queues first: the stop message then never reaches the workers, and
+    each costs torch's 5 s join timeout before it is killed (a subprocess' caller also waits
+    that long for the workers' copies of its pipes). The tools and the demo call this after
+    every run, so several runs in one process do not pile up workers.
+
+    Args:
+        runner: A runner after ``train()`` or ``test()`` (or their failure).
+    """
+    for loop in (runner._train_loop, runner._val_loop, runner._test_loop):
+        loader = loop.dataloader if isinstance(loop, BaseLoop) else None
+        iterator = getattr(loader, '_iterator', None)
+        if iterator is not None:
+            iterator._shutdown_workers()
+            loader._iterator = None

@@ -1,13 +1,18 @@
-"""switch_on_run_guards: the training guards join any config once."""
+"""switch_on_run_guards: the training guards join any config once; the runner helpers of the
+tools."""
 import argparse
 import os.path as osp
+from types import SimpleNamespace
 
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.runner import BaseLoop
+from torch.utils.data import DataLoader
 
 from conftest import REPO
-from mfm_mm.engine.runner.build import apply_train_args, load_config, switch_on_run_guards
+from mfm_mm.engine.runner.build import (apply_train_args, load_config, stop_dataloader_workers,
+                                        switch_on_run_guards)
 
 MAE = osp.join(REPO, 'configs', 'famt', 'mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py')
 
@@ -47,3 +52,22 @@ def test_an_inherited_resume_in_a_used_work_dir_needs_resume_or_a_new_work_dir(t
     resumed = apply_train_args(load_config(MAE, work_dir=str(tmp_path)),
                                train_args(resume='auto'))
     assert resumed.resume is True and resumed.load_from is None
+
+
+class _Loop(BaseLoop):
+    def run(self) -> None:
+        for _ in self.dataloader:
+            pass
+
+
+def test_persistent_workers_end_with_the_run_not_at_a_later_collection():
+    loader = DataLoader(list(range(8)), batch_size=2, num_workers=2, persistent_workers=True)
+    loop = _Loop(runner=None, dataloader=loader)
+    loop.run()
+    workers = list(loader._iterator._workers)
+    assert all(worker.is_alive() for worker in workers)  # torch keeps them for the next epoch
+    runner = SimpleNamespace(_train_loop=loop, _val_loop=dict(type='ValLoop'), _test_loop=None)
+    stop_dataloader_workers(runner)
+    assert loader._iterator is None
+    assert [worker.exitcode for worker in workers] == [0, 0]  # ended by the stop message
+    stop_dataloader_workers(runner)  # nothing left: a second call does nothing
