@@ -26,7 +26,8 @@ def test_demo_pretrains_then_reports_mfm_vs_random_over_seeds(tmp_path):
     out = run_tool([PYTHON, 'tools/demo_downstream.py', '--checkpoint',
                     osp.join(work, 'epoch_1.pth'), '--work-dir', osp.join(work, 'downstream'),
                     '--data-root', data, '--seeds', '0', '1', '--epochs', '2',
-                    '--seg-iters', '4', '--train-per-class', '2', '--val-per-class', '2'],
+                    '--seg-iters', '4', '--train-per-class', '2', '--val-per-class', '2',
+                    '--jobs', '1'],  # in this process (test_compare runs arms in parallel)
                    env={'MFM_DEMO_THREADS': '1'}).stdout
     assert 'torch threads: 1 (MFM_DEMO_THREADS)' in out
     for task in (r'digits top-1 \(%\)', r'digit strokes mIoU \(%\)'):
