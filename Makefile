@@ -35,7 +35,7 @@ demo: $(STAMP)
 	$(BIN)/python tools/demo_downstream.py --checkpoint $(WORK_DIR)/epoch_30.pth --work-dir $(WORK_DIR)/downstream
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests -n 2 --dist loadfile
+	$(BIN)/python -m pytest tests -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"

@@ -56,6 +56,19 @@ def _manager_classes() -> list:
     return classes
 
 
+def pytest_collection_modifyitems(items: list) -> None:
+    """Test files with more ``slow`` tests (end-to-end runs) first, in a stable order.
+
+    ``make test`` hands whole files to its two processes in this order
+    (``--no-loadscope-reorder``): the long files start first and the short ones fill in
+    after them, so neither process ends with a long file while the other waits.
+    """
+    slow = {}
+    for item in items:
+        slow[item.path] = slow.get(item.path, 0) + (item.get_closest_marker('slow') is not None)
+    items.sort(key=lambda item: -slow[item.path])
+
+
 @pytest.fixture(autouse=True)
 def _mmengine_globals_restored():
     """Each test starts with mmengine's process-wide state of the one before it."""

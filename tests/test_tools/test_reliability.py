@@ -12,11 +12,11 @@ import subprocess
 import pytest
 import torch
 
-from conftest import PYTHON, REPO, cfg_options, run_script, run_tool, small_tmpfs
+from conftest import PYTHON, REPO, cfg_options, run_tool, small_tmpfs
 from mfm_mm.engine.runner import load_checkpoint_file
 from mfm_mm.engine.runner import is_complete_checkpoint, load_config, startup_bytes
 from test_tools.test_train import DEMO, free_port, small_run_options
-from tiny_mfm import last_run_losses, reference_run, train_args
+from tiny_mfm import last_run_losses, reference_run, train_args, train_here
 
 pytestmark = pytest.mark.slow
 
@@ -58,14 +58,14 @@ def test_killed_run_resumes_and_reproduces_the_losses(reference, tmp_path, trigg
 def test_nan_loss_stops_before_the_weights_and_skip_goes_on(tiny_imagenet, tmp_path):
     # std 0 makes every input non-finite (a NaN loss_weight is refused by FrequencyLoss)
     options = small_run_options(tiny_imagenet, epochs=1) + ['data_preprocessor.std=[0.,0.,0.]']
-    proc = subprocess.run(train_args(str(tmp_path / 'stop'), options), cwd=REPO,
-                          capture_output=True, text=True)
+    proc = train_here(str(tmp_path / 'stop'), options)
     assert proc.returncode != 0
     assert 'FloatingPointError: non-finite loss at iteration 1 (epoch 1)' in proc.stderr
     assert not glob.glob(str(tmp_path / 'stop' / '*.pth'))
 
     skip = str(tmp_path / 'skip')
-    out = run_tool(train_args(skip, options + ['custom_hooks.NonFiniteLossHook.action=skip']))
+    out = train_here(skip, options + ['custom_hooks.NonFiniteLossHook.action=skip'])
+    assert out.returncode == 0, out.stderr[-3000:]
     assert 'step skipped (6 so far)' in out.stdout
     state = load_checkpoint_file(osp.join(skip, 'epoch_1.pth'))['state_dict']
     assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
@@ -222,7 +222,7 @@ def test_second_run_in_a_work_dir_stops_and_a_stale_lock_is_taken_over(tiny_imag
     for line in first.stdout:
         if 'Epoch(train)' in line:  # training, so past the lock
             break
-    second = run_script(*train_args(work_dir, options)[1:])  # in this process: another pid
+    second = train_here(work_dir, options)  # in this process: another pid
     alive = first.poll() is None
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
@@ -235,7 +235,8 @@ def test_second_run_in_a_work_dir_stops_and_a_stale_lock_is_taken_over(tiny_imag
     options[options.index('train_cfg.max_epochs=50')] = 'train_cfg.max_epochs=1'
     options[options.index('param_scheduler.end=50')] = 'param_scheduler.end=1'
     options[options.index('param_scheduler.warmup=1')] = 'param_scheduler.warmup=0'
-    out = run_tool(train_args(work_dir, options))  # a new run: the killed one may have saved
+    out = train_here(work_dir, options)  # a new run: the killed one may have saved
+    assert out.returncode == 0, out.stderr[-3000:]
     assert (f'work_dir lock: took over the stale lock of PID {first.pid} on '
             f'{socket.gethostname()} (that process is gone)') in out.stdout
     assert sorted(last_run_losses(work_dir)) == list(range(1, 7))
@@ -246,7 +247,8 @@ def one_epoch(tiny_imagenet, tmp_path_factory):
     """A finished 1-epoch run (6 iterations of batch 8) to resume with changed settings."""
     options = small_run_options(tiny_imagenet, epochs=1)
     work_dir = str(tmp_path_factory.mktemp('one_epoch'))
-    run_tool(train_args(work_dir, options))
+    proc = train_here(work_dir, options)
+    assert proc.returncode == 0, proc.stderr[-3000:]
     return work_dir, options
 
 
@@ -262,7 +264,7 @@ def one_epoch(tiny_imagenet, tmp_path_factory):
 ], ids=['batch size', 'model width'])
 def test_resume_into_a_changed_run_stops_before_training(one_epoch, tmp_path, change, message):
     work_dir, options = one_epoch
-    proc = run_script(*train_args(work_dir, options + change, '--resume')[1:])
+    proc = train_here(work_dir, options + change, '--resume')
     assert proc.returncode == 1
     checkpoint = osp.join(work_dir, 'epoch_1.pth')
     assert f'ValueError: cannot resume {checkpoint}: {message}' in proc.stderr
@@ -279,7 +281,7 @@ def test_a_bad_annotation_line_stops_the_build_naming_file_and_line(tiny_imagene
     lines[6] = lines[6].rsplit(' ', 1)[0]  # no label
     (tmp_path / 'meta' / 'train.txt').write_text('\n'.join(lines) + '\n')
     options = small_run_options(str(tmp_path), epochs=1)
-    proc = run_script(*train_args(str(tmp_path / 'run'), options)[1:])
+    proc = train_here(str(tmp_path / 'run'), options)
     assert proc.returncode == 1
     assert (f'ValueError: {tmp_path}/meta/train.txt: 1 malformed line(s), expected "<image '
             f"path> <integer label>\": line 7: '{lines[6]}'") in proc.stderr
@@ -323,15 +325,15 @@ def test_full_disk_names_path_and_space_and_keeps_the_last_checkpoint(tiny_image
 
 
 @pytest.mark.parametrize('free_kib', [0, 8])
-def test_full_disk_on_logs_scalars_and_pictures_stops_in_one_line(tiny_imagenet, small_disk,
-                                                                  free_kib):
+def test_full_disk_on_logs_scalars_and_pictures_stops_in_one_line(tiny_imagenet, one_epoch,
+                                                                  small_disk, free_kib):
     """With the disk full at the start (0 KiB) the run stops before it trains; with a little
     room past what the Runner writes while it is built (8 KiB past :func:`startup_bytes`) the
     text log, scalars, config or pictures fill it: one line either way."""
     work_dir = small_disk
-    options = small_run_options(tiny_imagenet, epochs=1) + ['default_hooks.checkpoint.interval=1']
-    run_tool(train_args(work_dir, options))
-    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    checkpoint = shutil.copy(osp.join(one_epoch[0], 'epoch_1.pth'), work_dir)  # the run to resume
+    with open(osp.join(work_dir, 'last_checkpoint'), 'w') as f:
+        f.write(checkpoint)
     resumed = small_run_options(tiny_imagenet, epochs=3) + ['default_hooks.checkpoint.interval=1']
     room = free_kib * 1024
     if free_kib:

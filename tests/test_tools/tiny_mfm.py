@@ -3,9 +3,10 @@ uninterrupted reference), conversion and downstream tests of a test process."""
 import glob
 import json
 import os.path as osp
+import subprocess
 from typing import Dict, List, NamedTuple
 
-from conftest import PYTHON, run_tool
+from conftest import PYTHON, run_script, run_tool
 from test_tools.test_train import DEMO, small_run_options
 
 
@@ -23,6 +24,11 @@ def train_args(work_dir: str, options: list, *extra: str) -> list:
     """``tools/train.py`` on the demo ViT config."""
     return [PYTHON, 'tools/train.py', DEMO, '--work-dir', work_dir, *extra,
             '--cfg-options', *options]
+
+
+def train_here(work_dir: str, options: list, *extra: str) -> subprocess.CompletedProcess:
+    """:func:`train_args`' run in this process (``conftest.run_script``): no interpreter start."""
+    return run_script(*train_args(work_dir, options, *extra)[1:])
 
 
 def last_run_losses(work_dir: str) -> Dict[int, float]:
