@@ -128,8 +128,12 @@ def test_dataloader_worker_error_names_the_file(messy_imagenet):
     index = index_of(dataset, 'truncated.JPEG')
     loader = DataLoader(torch.utils.data.Subset(dataset, [index]), num_workers=1,
                         collate_fn=lambda batch: batch)
-    with pytest.raises(ValueError, match='cannot read image .*truncated.JPEG'):
-        next(iter(loader))
+    batches = iter(loader)
+    try:
+        with pytest.raises(ValueError, match='cannot read image .*truncated.JPEG'):
+            next(batches)
+    finally:  # now: the traceback keeps the iterator for a late collection, 5 s of join timeout
+        batches._shutdown_workers()
 
 
 @pytest.mark.parametrize('skip', [False, True])
