@@ -175,21 +175,24 @@ def build_runner(cfg: Config, phase: str = 'train') -> Runner:
 
 
 def stop_dataloader_workers(runner: Runner) -> None:
-    """Ends the persistent dataloader workers of ``runner``'s loops now.
+    """Ends the dataloader workers that ``runner``'s loops keep alive after the run, now.
 
-    torch keeps persistent workers in ``DataLoader._iterator`` until the loader is collected.
-    A Runner is a reference cycle, so that happens in a later garbage collection, which may
-    finalise the workers' queues first: the stop message then never reaches the workers, and
-    each costs torch's 5 s join timeout before it is killed (a subprocess' caller also waits
-    that long for the workers' copies of its pipes). The tools and the demo call this after
-    every run, so several runs in one process do not pile up workers.
+    A persistent loader keeps its workers in ``DataLoader._iterator``, mmengine's
+    ``IterBasedTrainLoop`` in its ``dataloader_iterator``, until they are collected. A Runner
+    is a reference cycle, so that happens in a later garbage collection, which may finalise
+    the workers' queues first: the stop message then never reaches the workers, and each
+    costs torch's 5 s join timeout before it is killed (a subprocess' caller also waits that
+    long for the workers' copies of its pipes). The tools and the demo call this after every
+    run, so several runs in one process do not pile up workers.
 
     Args:
         runner: A runner after ``train()`` or ``test()`` (or their failure).
     """
     for loop in (runner._train_loop, runner._val_loop, runner._test_loop):
-        loader = loop.dataloader if isinstance(loop, BaseLoop) else None
-        iterator = getattr(loader, '_iterator', None)
-        if iterator is not None:
-            iterator._shutdown_workers()
-            loader._iterator = None
+        if not isinstance(loop, BaseLoop):  # never built
+            continue
+        for holder in (loop.dataloader, getattr(loop, 'dataloader_iterator', None)):
+            iterator = getattr(holder, '_iterator', None)
+            if hasattr(iterator, '_shutdown_workers'):
+                iterator._shutdown_workers()
+                holder._iterator = None

@@ -8,6 +8,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.runner import BaseLoop
+from mmengine.runner.loops import _InfiniteDataloaderIterator
 from torch.utils.data import DataLoader
 
 from conftest import REPO
@@ -55,19 +56,28 @@ def test_an_inherited_resume_in_a_used_work_dir_needs_resume_or_a_new_work_dir(t
 
 
 class _Loop(BaseLoop):
+    """An epoch loop, or with ``infinite`` the way mmengine's IterBasedTrainLoop holds its data."""
+
+    def __init__(self, dataloader: DataLoader, infinite: bool) -> None:
+        super().__init__(runner=None, dataloader=dataloader)
+        if infinite:
+            self.dataloader_iterator = _InfiniteDataloaderIterator(dataloader)
+
     def run(self) -> None:
-        for _ in self.dataloader:
+        batches = getattr(self, 'dataloader_iterator', self.dataloader)
+        for _, _ in zip(range(3), batches):
             pass
 
 
-def test_persistent_workers_end_with_the_run_not_at_a_later_collection():
-    loader = DataLoader(list(range(8)), batch_size=2, num_workers=2, persistent_workers=True)
-    loop = _Loop(runner=None, dataloader=loader)
-    loop.run()
-    workers = list(loader._iterator._workers)
-    assert all(worker.is_alive() for worker in workers)  # torch keeps them for the next epoch
+@pytest.mark.parametrize('persistent, infinite', [(True, False), (False, True), (True, True)])
+def test_live_workers_end_with_the_run_not_at_a_later_collection(persistent, infinite):
+    loader = DataLoader(list(range(8)), batch_size=2, num_workers=2,
+                        persistent_workers=persistent)
+    loop = _Loop(loader, infinite)
+    loop.run()  # 3 of 4 batches: an iteration loop stops mid-pass
+    workers = list((loop.dataloader_iterator if infinite else loader)._iterator._workers)
+    assert all(worker.is_alive() for worker in workers)  # torch keeps them for the next batch
     runner = SimpleNamespace(_train_loop=loop, _val_loop=dict(type='ValLoop'), _test_loop=None)
     stop_dataloader_workers(runner)
-    assert loader._iterator is None
     assert [worker.exitcode for worker in workers] == [0, 0]  # ended by the stop message
     stop_dataloader_workers(runner)  # nothing left: a second call does nothing
