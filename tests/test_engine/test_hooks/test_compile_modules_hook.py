@@ -19,7 +19,7 @@ class EncoderDecoder(torch.nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.backbone = FusedBEiTViT(
-            arch=dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64),
+            arch=dict(embed_dims=32, num_layers=1, num_heads=2, feedforward_channels=64),
             img_size=32, out_type='featmap', use_abs_pos_emb=True, use_rel_pos_bias=False)
         self.neck = SimMIMLinearDecoder(in_channels=32, encoder_stride=16)
 
