@@ -2,7 +2,7 @@
 import fnmatch
 import os.path as osp
 import re
-from typing import List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.hooks import Hook
@@ -18,6 +18,15 @@ _RESIZED = re.compile(r'(^|\.)(pos_embed|relative_position_bias_table)$')
 _BLOCK_TABLE = re.compile(r'layers\.\d+\.attn\.relative_position_bias_table')
 _SHARED_TABLE = 'rel_pos_bias.relative_position_bias_table'
 _SHOWN = 5
+
+
+def _pretrained_inits(model: torch.nn.Module) -> Iterator[Tuple[str, torch.nn.Module, dict]]:
+    """Each submodule with an ``init_cfg`` of type ``Pretrained``, with its name and config."""
+    for name, module in model.named_modules():
+        init_cfg = getattr(module, 'init_cfg', None)
+        for cfg in init_cfg if isinstance(init_cfg, (list, tuple)) else [init_cfg]:
+            if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained' and cfg.get('checkpoint'):
+                yield name, module, cfg
 
 
 def unset_parameters(module: torch.nn.Module, state_dict: dict) -> List[str]:
@@ -78,12 +87,8 @@ class PretrainedGuardHook(Hook):
             return
         if not isinstance(runner._train_loop, BaseLoop):  # test / val: no init_weights
             return
-        for name, module in model.named_modules():
-            init_cfg = getattr(module, 'init_cfg', None)
-            for cfg in init_cfg if isinstance(init_cfg, (list, tuple)) else [init_cfg]:
-                if (isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'
-                        and cfg.get('checkpoint')):
-                    self._check(module, name, cfg['checkpoint'], cfg.get('prefix'), scope)
+        for name, module, cfg in _pretrained_inits(model):
+            self._check(module, name, cfg['checkpoint'], cfg.get('prefix'), scope)
 
     def _check(self, module: torch.nn.Module, name: str, path: str, prefix: Optional[str],
                scope: str) -> None:
